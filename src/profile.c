@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "profile.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "util.h"
+
+static const Profile profiles[] = {
+        {
+                .name = "debian",
+                .store = STORE_ARG_LINES,
+                .config = "/etc/memcached.conf",
+                .instance_dir = "/etc",
+                .instance_prefix = "memcached_",
+                .instance_suffix = ".conf",
+                .lens = "Memharden_conf.lns",
+                .skips_daemon_lines = true,
+                .unit = "memcached.service",
+                .instance_unit = "memcached@%s.service",
+                .init_script = "/etc/init.d/memcached",
+        },
+        {
+                .name = "rhel",
+                .store = STORE_SHELL_VAR,
+                .config = "/etc/sysconfig/memcached",
+                .lens = "Sysconfig.lns",
+                .variable = "OPTIONS",
+                .unit = "memcached.service",
+                .init_script = "/etc/init.d/memcached",
+        },
+};
+
+/* os-release IDs, matched against ID first and then each word of ID_LIKE. */
+static const struct {
+        const char *id;
+        const char *profile;
+} family_ids[] = {
+        { "debian", "debian" }, { "ubuntu", "debian" }, { "linuxmint", "debian" },
+        { "raspbian", "debian" }, { "pop", "debian" }, { "kali", "debian" },
+        { "devuan", "debian" },
+        { "rhel", "rhel" }, { "centos", "rhel" }, { "rocky", "rhel" },
+        { "almalinux", "rhel" }, { "fedora", "rhel" }, { "amzn", "rhel" },
+        { "ol", "rhel" },
+};
+
+/* Only these may be inherited through ID_LIKE: a distro "like" ol is rare,
+ * but one "like debian" or "like rhel fedora" is the common case. */
+static const char *const like_ids[] = { "debian", "ubuntu", "rhel", "fedora", "centos" };
+
+/* Release files that identify a family when os-release is absent. */
+static const struct {
+        const char *path;
+        const char *profile;
+} release_files[] = {
+        { "/etc/debian_version", "debian" },
+        { "/etc/redhat-release", "rhel" },
+};
+
+const Profile *profile_by_name(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(profiles); i++)
+                if (streq_ptr(profiles[i].name, name))
+                        return &profiles[i];
+        return NULL;
+}
+
+const char *profile_names(void) {
+        return "debian|rhel";
+}
+
+static const char *family_of(const char *id, bool like) {
+        if (like) {
+                bool ok = false;
+                for (size_t i = 0; i < ELEMENTSOF(like_ids); i++)
+                        ok = ok || strcmp(like_ids[i], id) == 0;
+                if (!ok)
+                        return NULL;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(family_ids); i++)
+                if (strcmp(family_ids[i].id, id) == 0)
+                        return family_ids[i].profile;
+        return NULL;
+}
+
+/* Value of KEY= in an os-release text, unquoted, or NULL. */
+static char *os_release_value(const char *text, const char *key) {
+        size_t kl = strlen(key);
+        char *found = NULL;
+
+        for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+                l += strspn(l, " \t");
+                if (strncmp(l, key, kl) != 0 || l[kl] != '=')
+                        continue;
+                const char *v = l + kl + 1;
+                size_t n = strcspn(v, "\n");
+                while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r'))
+                        n--;
+                if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+                        v++;
+                        n -= 2;
+                }
+                free(found); /* the last assignment wins, as in a shell */
+                found = strndup(v, n);
+        }
+        return found;
+}
+
+int profile_detect(const char *root, const Profile **ret, char **ret_id) {
+        static const char *const os_release[] = { "/etc/os-release", "/usr/lib/os-release" };
+        _cleanup_free_ char *text = NULL, *id = NULL, *like = NULL;
+        const char *family = NULL;
+        int r = -ENOENT;
+
+        for (size_t i = 0; i < ELEMENTSOF(os_release) && r < 0; i++) {
+                _cleanup_free_ char *p = path_join(root, os_release[i]);
+                if (!p)
+                        return -ENOMEM;
+                r = read_config_file(p, &text, NULL);
+                if (r < 0 && r != -ENOENT)
+                        return r;
+        }
+
+        if (text) {
+                id = os_release_value(text, "ID");
+                like = os_release_value(text, "ID_LIKE");
+                if (id)
+                        family = family_of(id, false);
+                for (char *save = NULL, *w = like ? strtok_r(like, " \t", &save) : NULL;
+                     w && !family; w = strtok_r(NULL, " \t", &save))
+                        family = family_of(w, true);
+        }
+
+        for (size_t i = 0; i < ELEMENTSOF(release_files) && !family; i++) {
+                _cleanup_free_ char *p = path_join(root, release_files[i].path);
+                if (!p)
+                        return -ENOMEM;
+                if (access(p, F_OK) == 0)
+                        family = release_files[i].profile;
+        }
+
+        if (!family) {
+                if (ret_id)
+                        *ret_id = TAKE_PTR(id);
+                return -EPROTONOSUPPORT;
+        }
+
+        *ret = profile_by_name(family);
+        if (ret_id)
+                *ret_id = TAKE_PTR(id);
+        return 0;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * A profile says where a distribution keeps memcached's options and how its
+ * service is run. Profiles are static data owned by profile.c; callers only
+ * borrow pointers to them.
+ */
+
+#include <stdbool.h>
+
+typedef enum OptionStore {
+        STORE_ARG_LINES,  /* memcached.conf: argument lines, one file per instance */
+        STORE_SHELL_VAR,  /* sysconfig: the arguments live in one shell variable */
+} OptionStore;
+
+typedef struct Profile {
+        const char *name;           /* "debian", "rhel" */
+        OptionStore store;
+        const char *config;         /* main config file, absolute inside the root */
+        const char *instance_dir;   /* where per-instance configs live, or NULL */
+        const char *instance_prefix, *instance_suffix; /* memcached_NAME.conf */
+        const char *lens;           /* Augeas lens for the file */
+        const char *variable;       /* STORE_SHELL_VAR: the variable ("OPTIONS") */
+        /* Debian's start scripts drop whole lines that begin with -d or -h. */
+        bool skips_daemon_lines;
+        const char *unit;           /* "memcached.service" */
+        const char *instance_unit;  /* printf format with one %s, or NULL */
+        const char *init_script;    /* "/etc/init.d/memcached" */
+} Profile;
+
+/* The argument-string lens, applied to STORE_SHELL_VAR values and used to
+ * re-read rendered files. */
+#define ARGS_LENS "Memharden_args.lns"
+
+const Profile *profile_by_name(const char *name);
+
+/* "debian|rhel", for messages. */
+const char *profile_names(void);
+
+/* Detects the profile from ROOT's os-release (ID, then each word of ID_LIKE),
+ * falling back to /etc/debian_version and /etc/redhat-release.
+ * -EPROTONOSUPPORT when the system is of neither family; ret_id then still
+ * names what was detected (malloc()ed, or NULL) so the message can name it. */
+int profile_detect(const char *root, const Profile **ret, char **ret_id);

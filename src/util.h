@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Small helpers shared by every module. All return 0 or a negative errno and
+ * write through ret_* only on success; returned strings are malloc()ed and
+ * owned by the caller.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Largest configuration file we read: memcached configs are a few hundred
+ * bytes; anything near this is not a config file. */
+#define CONFIG_SIZE_MAX (1024 * 1024)
+
+/* strtol() that accepts only a whole decimal number within [min, max]. */
+int safe_atol(const char *s, long min, long max, long *ret);
+
+/* ROOT + PATH as one absolute path; ROOT NULL or "/" gives PATH itself. */
+char *path_join(const char *root, const char *path);
+
+/* Reads a regular file whole (NUL-terminated for convenience).
+ * -EISDIR for a directory, -EBADMSG for a file with a NUL byte, -EFBIG over
+ * CONFIG_SIZE_MAX, else the errno of open/read. */
+int read_config_file(const char *path, char **ret, size_t *ret_size);
+
+/* Replaces PATH atomically with DATA: temp file in the same directory, the
+ * given mode and owner, fsync, rename, fsync of the directory. */
+int write_file_atomic(const char *path, const char *data, size_t size, mode_t mode, uid_t uid, gid_t gid);
+
+int fsync_path(const char *path);
+int fsync_parent_dir(const char *path);
+
+/* mkdir -p with MODE for each created component. */
+int mkdir_p(const char *path, mode_t mode);
+
+bool streq_ptr(const char *a, const char *b);
+
+/* Lowercase hex SHA-256 of DATA into out[65]. */
+void sha256_hex(const void *data, size_t size, char out[65]);
