@@ -10,6 +10,7 @@
  */
 
 #include <limits.h>
+#include <stddef.h>
 
 typedef struct ErrorInfo {
         const char *verb;      /* "parse", "read", "restart": static string */

@@ -1,0 +1,88 @@
+(* Tests for Memharden_args *)
+module Test_memharden_args =
+
+(* Empty and blank strings parse (to an empty tree); blanks are kept *)
+test Memharden_args.lns put "" after clear "/short/v" = "-v"
+test Memharden_args.lns put "  \t " after clear "/short/v" = "  \t -v"
+
+(* Stacked flags *)
+test Memharden_args.lns get "-vv" = { "short" { "v" } { "v" } }
+test Memharden_args.lns get "-dk" = { "short" { "d" } { "k" } }
+
+(* Cluster ending in an option with a value, separated or attached *)
+test Memharden_args.lns get "-dl 127.0.0.1" =
+  { "short" { "d" } { "l" = "127.0.0.1" } }
+test Memharden_args.lns get "-dl127.0.0.1" =
+  { "short" { "d" } { "l" = "127.0.0.1" } }
+
+test Memharden_args.lns get "-l127.0.0.1" = { "short" { "l" = "127.0.0.1" } }
+test Memharden_args.lns get "-U0" = { "short" { "U" = "0" } }
+
+(* The RHEL OPTIONS example, with surrounding whitespace *)
+test Memharden_args.lns get " -l 127.0.0.1,::1 \t-U 0 -vv  " =
+  { "short" { "l" = "127.0.0.1,::1" } }
+  { "short" { "U" = "0" } }
+  { "short" { "v" } { "v" } }
+
+(* Long options *)
+test Memharden_args.lns get "--listen=10.0.0.1" = { "long" { "listen" = "10.0.0.1" } }
+test Memharden_args.lns get "--udp-port 0" = { "long" { "udp-port" = "0" } }
+test Memharden_args.lns get "--daemon" = { "long" { "daemon" } }
+test Memharden_args.lns get "--verbose=2" = { "long" { "verbose" = "2" } }
+test Memharden_args.lns get "--listen-backlog=1024 --enable-shutdown --napi_ids 4" =
+  { "long" { "listen-backlog" = "1024" } }
+  { "long" { "enable-shutdown" } }
+  { "long" { "napi_ids" = "4" } }
+test Memharden_args.lns get "-P /run/memcached/memcached.pid -o modern,slab_reassign" =
+  { "short" { "P" = "/run/memcached/memcached.pid" } }
+  { "short" { "o" = "modern,slab_reassign" } }
+
+(* Put: spacing and attached/separated forms are kept *)
+test Memharden_args.lns put "  -l0.0.0.0   --udp-port\t11211 " after
+  set "/short/l" "127.0.0.1" ;
+  set "/long/udp-port" "0"
+  = "  -l127.0.0.1   --udp-port\t0 "
+
+test Memharden_args.lns put "-U11211" after set "/short/U" "0" = "-U0"
+
+(* Put: a new short option is appended after a single space *)
+test Memharden_args.lns put "-l 127.0.0.1 -vv" after
+  insa "short" "/*[last()]" ;
+  set "/short[last()]/U" "0"
+  = "-l 127.0.0.1 -vv -U 0"
+
+test Memharden_args.lns put "" after set "/short/U" "0" = "-U 0"
+
+(* Put: new long options default to "=" *)
+test Memharden_args.lns put "-vv" after set "/long/listen" "127.0.0.1"
+  = "-vv --listen=127.0.0.1"
+
+(* Put: removing words *)
+test Memharden_args.lns put "-l 0.0.0.0 -U 0 -vv" after rm "/short[2]"
+  = "-l 0.0.0.0 -vv"
+test Memharden_args.lns put "-l 0.0.0.0 -U 0" after rm "/short[1]"
+  = "-U 0"
+test Memharden_args.lns put "-dk" after rm "/short/k" = "-d"
+
+(* Rejected input *)
+test Memharden_args.lns get "-l 127.0.0.1 foo" = *
+test Memharden_args.lns get "-" = *
+test Memharden_args.lns get "--" = *
+test Memharden_args.lns get "-l" = *
+test Memharden_args.lns get "-vl" = *
+test Memharden_args.lns get "-l -U 0" = *
+test Memharden_args.lns get "-l-x" = *
+test Memharden_args.lns get "-Q" = *
+test Memharden_args.lns get "-vQ" = *
+test Memharden_args.lns get "-lv 1" = *
+test Memharden_args.lns get "-l \"127.0.0.1\"" = *
+test Memharden_args.lns get "-l '127.0.0.1'" = *
+test Memharden_args.lns get "-l $ADDR" = *
+test Memharden_args.lns get "-l `hostname`" = *
+test Memharden_args.lns get "-l 1;rm" = *
+test Memharden_args.lns get "-l a\\b" = *
+test Memharden_args.lns get "--udp-port" = *
+test Memharden_args.lns get "--udp-port=" = *
+test Memharden_args.lns get "--daemon 5" = *
+test Memharden_args.lns get "--Daemon" = *
+test Memharden_args.lns get "-l 1\n-U 0" = *

@@ -1,0 +1,613 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include <augeas.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcopt.h"
+#include "util.h"
+
+/* Scratch trees for text we parse or render outside the files themselves. */
+#define SCRATCH "/memharden"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
+
+/* aug_match() result, freed with its strings. */
+typedef struct Matches {
+        char **v;
+        int n;
+} Matches;
+
+static void matches_done(Matches *m) {
+        for (int i = 0; i < m->n; i++)
+                free(m->v[i]);
+        free(m->v);
+}
+#define _cleanup_matches_ _cleanup_(matches_done)
+
+static int match(augeas *aug, Matches *m, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int match(augeas *aug, Matches *m, const char *fmt, ...) {
+        _cleanup_free_ char *expr = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        int k = vasprintf(&expr, fmt, ap);
+        va_end(ap);
+        if (k < 0)
+                return -ENOMEM;
+        m->n = aug_match(aug, expr, &m->v);
+        if (m->n < 0) {
+                m->n = 0;
+                m->v = NULL;
+                return -EINVAL;
+        }
+        return m->n;
+}
+
+static const char *get(augeas *aug, const char *path) {
+        const char *v = NULL;
+        return aug_get(aug, path, &v) == 1 ? v : NULL;
+}
+
+static const char *getf(augeas *aug, char *buf, size_t size, const char *fmt, const char *arg) {
+        snprintf(buf, size, fmt, arg);
+        return get(aug, buf);
+}
+
+const char *config_lens_dir(void) {
+        const char *d = secure_getenv("MEMHARDEN_LENS_DIR");
+        return d && *d ? d : MEMHARDEN_LENSDIR;
+}
+
+void args_free(Arg *args, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(args[i].value);
+                free(args[i].path);
+        }
+        free(args);
+}
+
+static void file_done(ConfigFile *f) {
+        free(f->path);
+        free(f->real_path);
+        free(f->instance);
+        free(f->text);
+        args_free(f->args, f->n_args);
+        free(f->var_node);
+        free(f->args_node);
+}
+
+void config_free(Config *c) {
+        if (!c)
+                return;
+        for (size_t i = 0; i < c->n_files; i++)
+                file_done(&c->files[i]);
+        free(c->files);
+        if (c->aug)
+                aug_close(c->aug);
+        free(c->root);
+        free(c);
+}
+
+/* Fills E from Augeas's error record under ERR (e.g. /augeas/files/x/error). */
+static int augeas_error(augeas *aug, const char *err, const char *subject, const char *verb, ErrorInfo *e) {
+        char p[PATH_MAX];
+        const char *msg = getf(aug, p, sizeof p, "%s/message", err);
+        const char *kind = get(aug, err);
+        const char *line = getf(aug, p, sizeof p, "%s/line", err);
+        long l = 0;
+
+        if (line)
+                (void) safe_atol(line, 1, INT32_MAX, &l);
+        return error_set(e, -EINVAL, verb, subject, (unsigned) l,
+                         "fix it by hand or restore it with 'memharden rollback', then run again",
+                         "%s", msg ?: kind ?: "Augeas could not read it");
+}
+
+typedef struct ArgList {
+        Arg *v;
+        size_t n, cap;
+} ArgList;
+
+static int arglist_push(ArgList *l, char letter, const char *value, const char *path, unsigned line, bool effective) {
+        if (l->n == l->cap) {
+                size_t cap = l->cap ? 2 * l->cap : 8;
+                Arg *a = reallocarray(l->v, cap, sizeof *a);
+                if (!a)
+                        return -ENOMEM;
+                l->v = a;
+                l->cap = cap;
+        }
+        Arg *a = &l->v[l->n];
+        *a = (Arg) { .letter = letter, .line = line, .effective = effective };
+        if ((value && !(a->value = strdup(value))) || !(a->path = strdup(path))) {
+                free(a->value);
+                return -ENOMEM;
+        }
+        l->n++;
+        return 0;
+}
+
+static const char *last_component(const char *path) {
+        const char *s = strrchr(path, '/');
+        return s ? s + 1 : path;
+}
+
+/* The label of a node path: its last component without a [N] index. */
+static int label_of(const char *path, char *buf, size_t size) {
+        const char *s = last_component(path);
+        size_t n = strcspn(s, "[");
+        if (n >= size)
+                return -ENAMETOOLONG;
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+        return 0;
+}
+
+/* Reads the options of one argument list: NODE's "short"/"long" children, in
+ * the tree shape of lenses/memharden_args.aug. */
+static int walk_words(augeas *aug, const char *node, unsigned line, bool skips_daemon_lines,
+                      const char *subject, ArgList *out, ErrorInfo *e) {
+        _cleanup_matches_ Matches words = {};
+        bool effective = true;
+        char label[64];
+        int r;
+
+        r = match(aug, &words, "%s/*[label() = 'short' or label() = 'long']", node);
+        if (r < 0)
+                return r;
+        for (int w = 0; w < words.n; w++) {
+                _cleanup_matches_ Matches opts = {};
+                bool is_short = label_of(words.v[w], label, sizeof label) == 0 && strcmp(label, "short") == 0;
+
+                r = match(aug, &opts, "%s/*", words.v[w]);
+                if (r < 0)
+                        return r;
+                for (int o = 0; o < opts.n; o++) {
+                        const McOption *opt;
+
+                        r = label_of(opts.v[o], label, sizeof label);
+                        if (r < 0)
+                                return error_set(e, -EINVAL, "parse", subject, line, NULL, "option name too long");
+                        opt = is_short && label[1] == '\0' ? mcopt_by_letter(label[0]) : mcopt_by_long(label);
+                        if (!opt)
+                                return error_set(e, -EINVAL, "parse", subject, line,
+                                                 "memcached would refuse to start with it; fix the option",
+                                                 "unknown memcached option '%s%s'", is_short ? "-" : "--", label);
+                        /* Debian's start scripts skip a line whose first word begins with -d or -h. */
+                        if (w == 0 && o == 0 && skips_daemon_lines && is_short &&
+                            (opt->letter == 'd' || opt->letter == 'h'))
+                                effective = false;
+                        r = arglist_push(out, opt->letter, get(aug, opts.v[o]), opts.v[o], line, effective);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+/* The line of the last "VAR=" assignment, for messages. */
+static unsigned var_line(const char *text, const char *var) {
+        unsigned line = 0, n = 1;
+        size_t vl = strlen(var);
+
+        for (const char *l = text; *l; n++) {
+                const char *s = l + strspn(l, " \t");
+                if (strncmp(s, "export", 6) == 0 && (s[6] == ' ' || s[6] == '\t'))
+                        s += 6 + strspn(s + 6, " \t");
+                if (strncmp(s, var, vl) == 0 && s[vl] == '=')
+                        line = n;
+                const char *nl = strchr(l, '\n');
+                if (!nl)
+                        break;
+                l = nl + 1;
+        }
+        return line;
+}
+
+/* The lens gives every line one node, but blank ones (whitespace and at
+ * most a lone '#') carry no label, so path expressions skip them. The Nth
+ * matched node is therefore the Nth non-blank line; this maps N to its line. */
+static int nonblank_lines(const char *text, size_t n, unsigned **ret) {
+        unsigned *v = calloc(n ?: 1, sizeof *v), line = 1;
+        size_t k = 0;
+
+        if (!v)
+                return -ENOMEM;
+        for (const char *l = text; *l && k < n; line++) {
+                size_t len = strcspn(l, "\n");
+                size_t s = strspn(l, " \t");
+                if (s < len && l[s] == '#')
+                        s += 1 + strspn(l + s + 1, " \t");
+                if (s < len)
+                        v[k++] = line;
+                if (!l[len])
+                        break;
+                l += len + 1;
+        }
+        *ret = v;
+        return 0;
+}
+
+typedef struct Walk {
+        ArgList args;
+        char *var_node, *args_node;
+        unsigned var_line;
+} Walk;
+
+/* Reads the options of the file tree at BASE. TAG names the scratch nodes a
+ * shell variable's value is parsed into. */
+static int walk_file(Config *c, const ConfigFile *f, const char *base, const char *text, const char *tag,
+                     Walk *w, ErrorInfo *e) {
+        const Profile *p = c->profile;
+        _cleanup_matches_ Matches nodes = {};
+        char in[PATH_MAX], label[64];
+        int r;
+
+        if (p->store == STORE_ARG_LINES) {
+                _cleanup_free_ unsigned *lines = NULL;
+
+                r = match(c->aug, &nodes, "%s/*", base);
+                if (r < 0)
+                        return r;
+                r = nonblank_lines(text, (size_t) nodes.n, &lines);
+                if (r < 0)
+                        return r;
+                for (int i = 0; i < nodes.n; i++) {
+                        if (label_of(nodes.v[i], label, sizeof label) < 0 || strcmp(label, "options") != 0)
+                                continue;
+                        r = walk_words(c->aug, nodes.v[i], lines[i], p->skips_daemon_lines,
+                                       f->real_path, &w->args, e);
+                        if (r < 0)
+                                return r;
+                }
+                return 0;
+        }
+
+        /* A shell variable: the last assignment wins, as in a shell. */
+        r = match(c->aug, &nodes, "%s/%s", base, p->variable);
+        if (r < 0)
+                return r;
+        w->var_line = var_line(text, p->variable);
+        if (nodes.n > 0 && !(w->var_node = strdup(nodes.v[nodes.n - 1])))
+                return -ENOMEM;
+        snprintf(in, sizeof in, SCRATCH "/%s/in", tag);
+        if (asprintf(&w->args_node, SCRATCH "/%s/args", tag) < 0) {
+                w->args_node = NULL;
+                return -ENOMEM;
+        }
+        if (aug_set(c->aug, in, w->var_node ? get(c->aug, w->var_node) ?: "" : "") < 0)
+                return -ENOMEM;
+        if (aug_text_store(c->aug, ARGS_LENS, in, w->args_node) < 0) {
+                char err[PATH_MAX];
+                snprintf(err, sizeof err, "/augeas/text%s/error", w->args_node);
+                r = augeas_error(c->aug, err, f->real_path, "parse", e);
+                e->line = w->var_line;
+                return r;
+        }
+        return walk_words(c->aug, w->args_node, w->var_line, false, f->real_path, &w->args, e);
+}
+
+static void walk_done(Walk *w) {
+        args_free(w->args.v, w->args.n);
+        free(w->var_node);
+        free(w->args_node);
+}
+
+static int add_file(Config *c, const char *path, const char *instance, ErrorInfo *e) {
+        ConfigFile *f;
+        int r;
+
+        f = reallocarray(c->files, c->n_files + 1, sizeof *f);
+        if (!f)
+                return -ENOMEM;
+        c->files = f;
+        f = &c->files[c->n_files];
+        *f = (ConfigFile) {};
+        if (!(f->path = strdup(path)) || !(f->real_path = path_join(c->root, path)) ||
+            (instance && !(f->instance = strdup(instance)))) {
+                file_done(f);
+                return -ENOMEM;
+        }
+        c->n_files++;
+
+        r = read_config_file(f->real_path, &f->text, &f->size);
+        if (r == -ENOENT)
+                return error_set(e, r, "read", f->real_path, 0,
+                                 "is memcached installed? for an image use --root DIR, for another layout --profile debian|rhel",
+                                 "no such file");
+        if (r == -EISDIR)
+                return error_set(e, r, "read", f->real_path, 0, "it must be memcached's config file",
+                                 "it is a directory");
+        if (r == -EBADMSG)
+                return error_set(e, r, "read", f->real_path, 0, "restore the file from a backup",
+                                 "it contains NUL bytes, so it is not a text config");
+        if (r == -EFBIG || r == -EBADF)
+                return error_set(e, -EBADMSG, "read", f->real_path, 0, "point memharden at memcached's config",
+                                 "not a regular config file of sane size");
+        if (r < 0)
+                return error_set(e, r, "read", f->real_path, 0, NULL, "%s", strerror(-r));
+        if (stat(f->real_path, &f->st) < 0)
+                return error_set(e, -errno, "read", f->real_path, 0, NULL, "%s", strerror(errno));
+
+        if (aug_transform(c->aug, c->profile->lens, path, 0) < 0)
+                return error_set(e, -ENOMEM, "load", c->profile->lens, 0, NULL, "%s", aug_error_message(c->aug));
+        return 0;
+}
+
+static int cmp_str(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Debian's per-instance configs, /etc/memcached_NAME.conf, sorted by name. */
+static int add_instances(Config *c, ErrorInfo *e) {
+        const Profile *p = c->profile;
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_(closedirp) DIR *d = NULL;
+        char **names = NULL;
+        size_t n = 0;
+        int r = 0;
+
+        if (!p->instance_dir)
+                return 0;
+        dir = path_join(c->root, p->instance_dir);
+        if (!dir)
+                return -ENOMEM;
+        d = opendir(dir);
+        if (!d)
+                return errno == ENOENT ? 0 : error_set(e, -errno, "read", dir, 0, NULL, "%s", strerror(errno));
+
+        size_t pl = strlen(p->instance_prefix), sl = strlen(p->instance_suffix);
+        for (struct dirent *de; (de = readdir(d)); ) {
+                size_t l = strlen(de->d_name);
+                if (l <= pl + sl || strncmp(de->d_name, p->instance_prefix, pl) != 0 ||
+                    strcmp(de->d_name + l - sl, p->instance_suffix) != 0)
+                        continue;
+                char **nn = reallocarray(names, n + 1, sizeof *nn);
+                if (!nn || !(nn[n] = strdup(de->d_name))) {
+                        names = nn ?: names;
+                        r = -ENOMEM;
+                        goto finish;
+                }
+                names = nn;
+                n++;
+        }
+        qsort(names, n, sizeof *names, cmp_str);
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                _cleanup_free_ char *path = NULL, *inst = strndup(names[i] + pl, strlen(names[i]) - pl - sl);
+                if (!inst || asprintf(&path, "%s/%s", p->instance_dir, names[i]) < 0) {
+                        path = NULL;
+                        r = -ENOMEM;
+                        break;
+                }
+                r = add_file(c, path, inst, e);
+        }
+finish:
+        for (size_t i = 0; i < n; i++)
+                free(names[i]);
+        free(names);
+        return r;
+}
+
+int config_open(const Profile *p, const char *root, Config **ret, ErrorInfo *e) {
+        _cleanup_(config_freep) Config *c = NULL;
+        _cleanup_matches_ Matches errs = {};
+        char aug_path[PATH_MAX];
+        int r;
+
+        c = calloc(1, sizeof *c);
+        if (!c || !(c->root = strdup(root ?: "/")))
+                return -ENOMEM;
+        c->profile = p;
+
+        /* Only our lens directory on top of Augeas's own (for Util, Sysconfig),
+         * and no autoload: loading every lens costs ~100x more than one. */
+        c->aug = aug_init(c->root, config_lens_dir(), AUG_NO_MODL_AUTOLOAD | AUG_NO_ERR_CLOSE);
+        if (!c->aug || aug_error(c->aug) != AUG_NOERROR)
+                return error_set(e, -ELIBBAD, "start", "augeas", 0, NULL, "%s",
+                                 c->aug ? aug_error_message(c->aug) : "out of memory");
+
+        r = add_file(c, p->config, NULL, e);
+        if (r >= 0)
+                r = add_instances(c, e);
+        if (r < 0)
+                return r;
+
+        if (aug_load(c->aug) < 0 || aug_error(c->aug) != AUG_NOERROR)
+                return error_set(e, -ELIBBAD, "load", p->lens, 0,
+                                 "reinstall memharden, or point MEMHARDEN_LENS_DIR at its lenses",
+                                 "%s%s%s (lens directory '%s')", aug_error_message(c->aug),
+                                 aug_error_details(c->aug) ? ": " : "", aug_error_details(c->aug) ?: "",
+                                 config_lens_dir());
+
+        /* Lens compile errors land under /augeas/load, parse errors under /augeas/files. */
+        r = match(c->aug, &errs, "/augeas/load//error");
+        if (r > 0)
+                return error_set(e, -ELIBBAD, "load", p->lens, 0,
+                                 "reinstall memharden, or point MEMHARDEN_LENS_DIR at its lenses",
+                                 "%s", get(c->aug, errs.v[0]) ?: "lens error");
+        for (size_t i = 0; i < c->n_files; i++) {
+                ConfigFile *f = &c->files[i];
+                Walk w = {};
+                char tag[32];
+
+                snprintf(aug_path, sizeof aug_path, "/augeas/files%s/error", f->path);
+                if (get(c->aug, aug_path) || aug_match(c->aug, aug_path, NULL) > 0)
+                        return augeas_error(c->aug, aug_path, f->real_path, "parse", e);
+
+                snprintf(aug_path, sizeof aug_path, "/files%s", f->path);
+                snprintf(tag, sizeof tag, "file%zu", i);
+                r = walk_file(c, f, aug_path, f->text, tag, &w, e);
+                if (r < 0) {
+                        walk_done(&w);
+                        return r;
+                }
+                f->args = TAKE_PTR(w.args.v);
+                f->n_args = w.args.n;
+                f->var_node = TAKE_PTR(w.var_node);
+                f->args_node = TAKE_PTR(w.args_node);
+                f->var_line = w.var_line;
+        }
+
+        *ret = TAKE_PTR(c);
+        return 0;
+}
+
+static int count(augeas *aug, const char *fmt, const char *arg) {
+        char expr[PATH_MAX];
+        snprintf(expr, sizeof expr, fmt, arg);
+        return aug_match(aug, expr, NULL);
+}
+
+static void parent_of(const char *path, char *buf, size_t size) {
+        snprintf(buf, size, "%.*s", (int) (last_component(path) - 1 - path), path);
+}
+
+/* Removes one option node and whatever it leaves empty: its -xyz cluster,
+ * and in a config file its line (whose trailing comment, if any, stays as a
+ * comment line of its own). */
+static int remove_option(augeas *aug, const char *path, bool is_file) {
+        char word[PATH_MAX], line[PATH_MAX], expr[PATH_MAX];
+
+        parent_of(path, word, sizeof word);
+        parent_of(word, line, sizeof line);
+        if (aug_rm(aug, path) < 0)
+                return -EINVAL;
+        if (count(aug, "%s/*", word) > 0)
+                return 0;
+        if (aug_rm(aug, word) < 0)
+                return -EINVAL;
+        if (!is_file || count(aug, "%s/*[label() = 'short' or label() = 'long']", line) > 0)
+                return 0;
+
+        snprintf(expr, sizeof expr, "%s/#comment", line);
+        const char *comment = get(aug, expr);
+        if (comment) {
+                snprintf(expr, sizeof expr, "%s/preceding-sibling::*[1]", line);
+                if (aug_insert(aug, line, "#comment", 1) < 0 || aug_set(aug, expr, comment) < 0)
+                        return -EINVAL;
+        }
+        return aug_rm(aug, line) < 0 ? -EINVAL : 0;
+}
+
+/* Adds "-LETTER VALUE" after the last node under PARENT; in a config file
+ * as a new line. */
+static int append_option(augeas *aug, const char *parent, const char *label, char letter, const char *value) {
+        char p[PATH_MAX];
+
+        if (count(aug, "%s/*", parent) > 0) {
+                snprintf(p, sizeof p, "%s/*[last()]", parent);
+                if (aug_insert(aug, p, label, 0) < 0)
+                        return -EINVAL;
+        }
+        snprintf(p, sizeof p, "%s/%s[last()]/%s%c", parent, label, strcmp(label, "options") == 0 ? "short/" : "",
+                 letter);
+        return aug_set(aug, p, value) < 0 ? -EINVAL : 0;
+}
+
+int config_edit(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, ErrorInfo *e) {
+        bool is_file = c->profile->store == STORE_ARG_LINES;
+        char base[PATH_MAX];
+        int r = 0;
+
+        if (n_edits == 0)
+                return 0;
+        snprintf(base, sizeof base, "/files%s", f->path);
+
+        /* Values first: paths are still as read. Then removals, last first,
+         * so the paths of earlier options stay valid. Then additions. */
+        for (size_t i = 0; i < n_edits && r >= 0; i++)
+                if (edits[i].op == EDIT_SET && aug_set(c->aug, f->args[edits[i].arg].path, edits[i].value) < 0)
+                        r = -EINVAL;
+        for (size_t a = f->n_args; a > 0 && r >= 0; a--)
+                for (size_t i = 0; i < n_edits && r >= 0; i++)
+                        if (edits[i].op == EDIT_DELETE && edits[i].arg == a - 1)
+                                r = remove_option(c->aug, f->args[a - 1].path, is_file);
+        for (size_t i = 0; i < n_edits && r >= 0; i++)
+                if (edits[i].op == EDIT_APPEND)
+                        r = append_option(c->aug, is_file ? base : f->args_node,
+                                          is_file ? "options" : "short", edits[i].letter, edits[i].value);
+        if (r < 0)
+                return error_set(e, r, "edit", f->real_path, 0, NULL, "%s", aug_error_message(c->aug));
+
+        if (is_file)
+                return 0;
+
+        /* Put the edited argument list back into the shell variable. */
+        char in[PATH_MAX], out[PATH_MAX], var[PATH_MAX];
+        parent_of(f->args_node, in, sizeof in);
+        snprintf(out, sizeof out, "%s/out", in);
+        strncat(in, "/in", sizeof in - strlen(in) - 1);
+        if (aug_text_retrieve(c->aug, ARGS_LENS, in, f->args_node, out) < 0)
+                return error_set(e, -EINVAL, "edit", f->real_path, f->var_line, NULL, "%s",
+                                 aug_error_message(c->aug));
+        snprintf(var, sizeof var, "%s/%s", base, c->profile->variable);
+        if (aug_set(c->aug, f->var_node ?: var, get(c->aug, out)) < 0)
+                return error_set(e, -EINVAL, "edit", f->real_path, f->var_line, NULL, "%s",
+                                 aug_error_message(c->aug));
+        return 0;
+}
+
+int config_render(Config *c, ConfigFile *f, char **ret_text, ErrorInfo *e) {
+        char in[PATH_MAX], out[PATH_MAX], node[PATH_MAX];
+        char *text;
+
+        snprintf(in, sizeof in, SCRATCH "/render/in");
+        snprintf(out, sizeof out, SCRATCH "/render/out");
+        snprintf(node, sizeof node, "/files%s", f->path);
+        if (aug_set(c->aug, in, f->text) < 0 ||
+            aug_text_retrieve(c->aug, c->profile->lens, in, node, out) < 0)
+                return error_set(e, -EINVAL, "render", f->real_path, 0, NULL, "%s%s%s",
+                                 aug_error_message(c->aug), aug_error_details(c->aug) ? ": " : "",
+                                 aug_error_details(c->aug) ?: "");
+        text = strdup(get(c->aug, out) ?: "");
+        if (!text)
+                return -ENOMEM;
+        *ret_text = text;
+        return 0;
+}
+
+int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_args, size_t *ret_n, ErrorInfo *e) {
+        const char *in = SCRATCH "/reparse/in", *tree = SCRATCH "/reparse/tree";
+        Walk w = {};
+        int r;
+
+        if (aug_rm(c->aug, SCRATCH "/reparse") < 0 || aug_set(c->aug, in, text) < 0)
+                return -ENOMEM;
+        if (aug_text_store(c->aug, c->profile->lens, in, tree) < 0)
+                return augeas_error(c->aug, "/augeas/text" SCRATCH "/reparse/tree/error", f->real_path, "re-read", e);
+        r = walk_file(c, f, tree, text, "reparse/var", &w, e);
+        if (r >= 0) {
+                *ret_args = TAKE_PTR(w.args.v);
+                *ret_n = w.args.n;
+                w.args.n = 0;
+        }
+        walk_done(&w);
+        return r;
+}
+
+int config_save(Config *c, ErrorInfo *e) {
+        _cleanup_matches_ Matches errs = {};
+
+        if (aug_save(c->aug) < 0) {
+                if (match(c->aug, &errs, "/augeas/files//error") > 0) {
+                        char file[PATH_MAX];
+                        parent_of(errs.v[0] + strlen("/augeas/files"), file, sizeof file);
+                        return augeas_error(c->aug, errs.v[0], file, "save", e);
+                }
+                return error_set(e, -EIO, "save", c->root, 0, NULL, "%s", aug_error_message(c->aug));
+        }
+        /* Augeas renames a temp file into place but does not fsync. */
+        for (size_t i = 0; i < c->n_files; i++) {
+                int r = fsync_path(c->files[i].real_path);
+                if (r >= 0)
+                        r = fsync_parent_dir(c->files[i].real_path);
+                if (r < 0)
+                        return error_set(e, r, "sync", c->files[i].real_path, 0, NULL, "%s", strerror(-r));
+        }
+        return 0;
+}

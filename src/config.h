@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * memcached's configuration as Augeas sees it through our lenses. A Config
+ * owns its Augeas handle and every ConfigFile in it; config_free() releases
+ * all. Only the profile's files are loaded, each with one lens, never the
+ * full lens autoload.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+
+#include "cleanup.h"
+#include "error.h"
+#include "policy.h"
+#include "profile.h"
+
+typedef struct ConfigFile {
+        char *path;        /* inside the root, e.g. "/etc/memcached.conf" */
+        char *real_path;   /* the root joined in, for messages and I/O */
+        char *instance;    /* "NAME" for /etc/memcached_NAME.conf, else NULL */
+        char *text;        /* the bytes as read */
+        size_t size;
+        struct stat st;
+        Arg *args;         /* options in file order */
+        size_t n_args;
+        /* STORE_SHELL_VAR only: the variable's node (NULL while absent), the
+         * node holding its parsed value, and its line for messages. */
+        char *var_node;
+        char *args_node;
+        unsigned var_line;
+} ConfigFile;
+
+typedef struct Config {
+        struct augeas *aug;
+        const Profile *profile;
+        char *root;
+        ConfigFile *files;
+        size_t n_files;
+} Config;
+
+/* Where our lenses live: $MEMHARDEN_LENS_DIR, else the installed directory. */
+const char *config_lens_dir(void);
+
+/* Loads the profile's config files under ROOT. -ENOENT when the main config
+ * is missing, -EISDIR/-EBADMSG for a directory or a file with NUL bytes,
+ * -EINVAL when a file does not parse (E has file, line, Augeas's message),
+ * -ELIBBAD when our lenses cannot be loaded. */
+int config_open(const Profile *p, const char *root, Config **ret, ErrorInfo *e);
+void config_free(Config *c);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Config *, config_free);
+
+/* Applies the policy's EDITS to F's tree (not yet to disk). */
+int config_edit(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, ErrorInfo *e);
+
+/* F's text as Augeas would write it now. */
+int config_render(Config *c, ConfigFile *f, char **ret_text, ErrorInfo *e);
+
+/* Reads TEXT back as F's profile would and returns its options: proves a
+ * rendered file parses and lets the caller re-check it. */
+int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_args, size_t *ret_n, ErrorInfo *e);
+
+/* Writes every changed file (Augeas's temp file and rename), then fsyncs. */
+int config_save(Config *c, ErrorInfo *e);
+
+void args_free(Arg *args, size_t n);

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "diff.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+
+#define CONTEXT 3
+/* Past this many table cells, report the whole file as replaced. */
+#define LCS_CELLS_MAX (16u * 1024 * 1024)
+
+typedef struct Line {
+        const char *s;
+        size_t len;   /* without the newline */
+        bool newline; /* false only for a last line without one */
+} Line;
+
+static int split_lines(const char *text, Line **ret, size_t *ret_n) {
+        size_t n = 0, cap = 16;
+        Line *v = malloc(cap * sizeof *v);
+
+        if (!v)
+                return -ENOMEM;
+        for (const char *s = text; *s; ) {
+                const char *nl = strchr(s, '\n');
+                if (n == cap) {
+                        Line *w = reallocarray(v, cap *= 2, sizeof *v);
+                        if (!w) {
+                                free(v);
+                                return -ENOMEM;
+                        }
+                        v = w;
+                }
+                v[n++] = (Line) { s, nl ? (size_t) (nl - s) : strlen(s), nl != NULL };
+                s = nl ? nl + 1 : s + strlen(s);
+        }
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
+static bool line_eq(const Line *x, const Line *y) {
+        return x->len == y->len && x->newline == y->newline && memcmp(x->s, y->s, x->len) == 0;
+}
+
+typedef enum { OP_KEEP, OP_DEL, OP_ADD } Op;
+
+typedef struct Script {
+        Op *op;
+        size_t *ai, *bi; /* line index in a (KEEP, DEL) and b (KEEP, ADD) */
+        size_t n;
+} Script;
+
+/* The edit script from an LCS table over the lines between the common
+ * prefix and suffix (which are kept as they are). */
+static int edit_script(const Line *a, size_t na, const Line *b, size_t nb, Script *s) {
+        size_t pre = 0, suf = 0;
+        while (pre < na && pre < nb && line_eq(&a[pre], &b[pre]))
+                pre++;
+        while (suf < na - pre && suf < nb - pre && line_eq(&a[na - 1 - suf], &b[nb - 1 - suf]))
+                suf++;
+        size_t n = na - pre - suf, m = nb - pre - suf;
+        _cleanup_free_ uint32_t *t = NULL;
+        bool table = n > 0 && m > 0 && (n + 1) * (m + 1) <= LCS_CELLS_MAX;
+
+        if (table) {
+                t = calloc((n + 1) * (m + 1), sizeof *t);
+                if (!t)
+                        return -ENOMEM;
+                for (size_t i = n; i-- > 0; )
+                        for (size_t j = m; j-- > 0; ) {
+                                uint32_t *c = &t[i * (m + 1) + j];
+                                if (line_eq(&a[pre + i], &b[pre + j]))
+                                        *c = t[(i + 1) * (m + 1) + j + 1] + 1;
+                                else {
+                                        uint32_t d = t[(i + 1) * (m + 1) + j], r = t[i * (m + 1) + j + 1];
+                                        *c = d >= r ? d : r;
+                                }
+                        }
+        }
+
+        size_t cap = na + nb;
+        s->op = malloc((cap + 1) * sizeof *s->op);
+        s->ai = malloc((cap + 1) * sizeof *s->ai);
+        s->bi = malloc((cap + 1) * sizeof *s->bi);
+        if (!s->op || !s->ai || !s->bi)
+                return -ENOMEM;
+        s->n = 0;
+
+#define EMIT(o, x, y) do { s->op[s->n] = (o); s->ai[s->n] = (x); s->bi[s->n] = (y); s->n++; } while (0)
+        for (size_t k = 0; k < pre; k++)
+                EMIT(OP_KEEP, k, k);
+        size_t i = 0, j = 0;
+        while (i < n || j < m) {
+                if (i < n && j < m && line_eq(&a[pre + i], &b[pre + j]) &&
+                    (!table || t[i * (m + 1) + j] == t[(i + 1) * (m + 1) + j + 1] + 1)) {
+                        EMIT(OP_KEEP, pre + i, pre + j);
+                        i++, j++;
+                } else if (i < n && (j == m || !table || t[(i + 1) * (m + 1) + j] >= t[i * (m + 1) + j + 1])) {
+                        EMIT(OP_DEL, pre + i, pre + j);
+                        i++;
+                } else {
+                        EMIT(OP_ADD, pre + i, pre + j);
+                        j++;
+                }
+        }
+        for (size_t k = 0; k < suf; k++)
+                EMIT(OP_KEEP, na - suf + k, nb - suf + k);
+#undef EMIT
+        return 0;
+}
+
+static void emit_line(FILE *f, char prefix, const Line *l) {
+        fputc(prefix, f);
+        fwrite(l->s, 1, l->len, f);
+        fputc('\n', f);
+        if (!l->newline)
+                fputs("\\ No newline at end of file\n", f);
+}
+
+/* "start,count" as diff -u writes it: start is 0 for an empty range. */
+static void emit_range(FILE *f, size_t start, size_t count) {
+        if (count == 1)
+                fprintf(f, "%zu", start + 1);
+        else
+                fprintf(f, "%zu,%zu", count ? start + 1 : start, count);
+}
+
+int diff_unified(const char *label, const char *a, const char *b, char **ret) {
+        _cleanup_free_ Line *la = NULL, *lb = NULL;
+        size_t na, nb;
+        Script s = {};
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = NULL;
+        int r;
+
+        r = split_lines(a, &la, &na);
+        if (r >= 0)
+                r = split_lines(b, &lb, &nb);
+        if (r >= 0)
+                r = edit_script(la, na, lb, nb, &s);
+        if (r >= 0 && !(f = open_memstream(&buf, &size)))
+                r = -errno;
+        if (r < 0)
+                goto finish;
+
+        const char *rel = label[0] == '/' ? label + 1 : label;
+        bool header = false;
+        for (size_t k = 0; k < s.n; ) {
+                if (s.op[k] == OP_KEEP) {
+                        k++;
+                        continue;
+                }
+                /* A hunk: from CONTEXT before this change to CONTEXT after the
+                 * last change that is no more than 2*CONTEXT keeps away. */
+                size_t start = k > CONTEXT ? k - CONTEXT : 0, end = k;
+                for (size_t keeps = 0; end < s.n && keeps <= 2 * CONTEXT; end++)
+                        keeps = s.op[end] == OP_KEEP ? keeps + 1 : 0;
+                while (end > k && s.op[end - 1] == OP_KEEP)
+                        end--;
+                end = end + CONTEXT < s.n ? end + CONTEXT : s.n;
+
+                size_t ca = 0, cb = 0;
+                for (size_t x = start; x < end; x++) {
+                        ca += s.op[x] != OP_ADD;
+                        cb += s.op[x] != OP_DEL;
+                }
+                if (!header) {
+                        fprintf(f, "--- a/%s\n+++ b/%s\n", rel, rel);
+                        header = true;
+                }
+                fputs("@@ -", f);
+                emit_range(f, s.ai[start], ca);
+                fputs(" +", f);
+                emit_range(f, s.bi[start], cb);
+                fputs(" @@\n", f);
+                for (size_t x = start; x < end; x++)
+                        if (s.op[x] == OP_ADD)
+                                emit_line(f, '+', &lb[s.bi[x]]);
+                        else
+                                emit_line(f, s.op[x] == OP_KEEP ? ' ' : '-', &la[s.ai[x]]);
+                k = end;
+        }
+
+        if (fclose(f) != 0)
+                r = -errno;
+        f = NULL;
+        if (r >= 0)
+                *ret = TAKE_PTR(buf);
+finish:
+        if (f)
+                fclose(f);
+        free(buf);
+        free(s.op);
+        free(s.ai);
+        free(s.bi);
+        return r;
+}

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "policy.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "cleanup.h"
+
+/* What the listen rule puts in when nothing safe is left. */
+#define SAFE_DEFAULT_LISTEN "127.0.0.1"
+
+typedef struct Builder {
+        PolicyResult r;
+        size_t edits_cap, findings_cap;
+} Builder;
+
+static int add_edit(Builder *b, EditOp op, size_t arg, char letter, const char *value) {
+        if (b->r.n_edits == b->edits_cap) {
+                size_t cap = b->edits_cap ? 2 * b->edits_cap : 4;
+                Edit *e = reallocarray(b->r.edits, cap, sizeof *e);
+                if (!e)
+                        return -ENOMEM;
+                b->r.edits = e;
+                b->edits_cap = cap;
+        }
+        char *v = NULL;
+        if (value && !(v = strdup(value)))
+                return -ENOMEM;
+        b->r.edits[b->r.n_edits++] = (Edit) { .op = op, .arg = arg, .letter = letter, .value = v };
+        return 0;
+}
+
+static int add_finding(Builder *b, const char *id, Severity sev, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
+static int add_finding(Builder *b, const char *id, Severity sev, unsigned line, const char *fmt, ...) {
+        if (b->r.n_findings == b->findings_cap) {
+                size_t cap = b->findings_cap ? 2 * b->findings_cap : 4;
+                Finding *f = reallocarray(b->r.findings, cap, sizeof *f);
+                if (!f)
+                        return -ENOMEM;
+                b->r.findings = f;
+                b->findings_cap = cap;
+        }
+        char *m;
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vasprintf(&m, fmt, ap);
+        va_end(ap);
+        if (k < 0)
+                return -ENOMEM;
+        b->r.findings[b->r.n_findings++] = (Finding) { .id = id, .severity = sev, .line = line, .message = m };
+        return 0;
+}
+
+void policy_result_done(PolicyResult *r) {
+        for (size_t i = 0; i < r->n_edits; i++)
+                free(r->edits[i].value);
+        for (size_t i = 0; i < r->n_findings; i++)
+                free(r->findings[i].message);
+        free(r->edits);
+        free(r->findings);
+        *r = (PolicyResult) {};
+}
+
+bool policy_compliant(const PolicyResult *r) {
+        for (size_t i = 0; i < r->n_findings; i++)
+                if (r->findings[i].severity > SEVERITY_INFO)
+                        return false;
+        return true;
+}
+
+const char *severity_to_string(Severity s) {
+        static const char *const names[] = {
+                [SEVERITY_INFO] = "info", [SEVERITY_LOW] = "low",
+                [SEVERITY_MEDIUM] = "medium", [SEVERITY_HIGH] = "high",
+        };
+        return (unsigned) s < ELEMENTSOF(names) ? names[s] : "unknown";
+}
+
+/* The class of one -l element; ADDR_INVALID when memcached would reject it. */
+static AddrClass classify_element(const char *element) {
+        _cleanup_free_ char *host = NULL;
+        if (listen_element_host(element, &host) < 0)
+                return ADDR_INVALID;
+        return addr_classify_host(host);
+}
+
+int policy_check_listen(const char *listen, ErrorInfo *e) {
+        _cleanup_free_ char *copy = strdup(listen);
+        size_t n = 0;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *save = NULL, *el = strtok_r(copy, ",", &save); el; el = strtok_r(NULL, ",", &save), n++) {
+                AddrClass c = classify_element(el);
+                if (!addr_class_allowed(c))
+                        return error_set(e, -EINVAL, "use", el, 0,
+                                         "give loopback (127.0.0.1, ::1) or private (10/8, 172.16/12, 192.168/16, fc00::/7) addresses",
+                                         "--listen refuses a %s address", addr_class_to_string(c));
+        }
+        if (n == 0)
+                return error_set(e, -EINVAL, "use", listen, 0, "give at least one address",
+                                 "--listen needs a comma-separated list of addresses");
+        return 0;
+}
+
+static const struct {
+        AddrClass cls;
+        const char *id;
+        Severity severity;
+        const char *why;
+} listen_findings[] = {
+        { ADDR_WILDCARD, "listen-wildcard", SEVERITY_HIGH, "listens on every interface" },
+        { ADDR_PUBLIC, "listen-public", SEVERITY_HIGH, "is a public address" },
+        { ADDR_HOSTNAME, "listen-hostname", SEVERITY_MEDIUM,
+          "is a host name that cannot be verified as private (name the address, or use --listen)" },
+        { ADDR_INVALID, "listen-invalid", SEVERITY_MEDIUM, "is not an address memcached accepts" },
+};
+
+static int note_unsafe(Builder *b, const Arg *a, const char *element, AddrClass c) {
+        for (size_t i = 0; i < ELEMENTSOF(listen_findings); i++)
+                if (listen_findings[i].cls == c)
+                        return add_finding(b, listen_findings[i].id, listen_findings[i].severity, a->line,
+                                           "-l %s: '%s' %s", a->value, element, listen_findings[i].why);
+        return 0;
+}
+
+/* Keeps the safe elements of one -l value; *ret_kept is NULL when none is. */
+static int filter_listen(Builder *b, const Arg *a, char **ret_kept) {
+        _cleanup_free_ char *copy = strdup(a->value), *kept = NULL;
+        size_t len = 0;
+        int r;
+
+        if (!copy)
+                return -ENOMEM;
+        kept = calloc(1, strlen(a->value) + 1);
+        if (!kept)
+                return -ENOMEM;
+        for (char *save = NULL, *el = strtok_r(copy, ",", &save); el; el = strtok_r(NULL, ",", &save)) {
+                AddrClass c = classify_element(el);
+                if (!addr_class_allowed(c)) {
+                        r = note_unsafe(b, a, el, c);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                len += (size_t) sprintf(kept + len, "%s%s", len ? "," : "", el);
+        }
+        *ret_kept = len ? TAKE_PTR(kept) : NULL;
+        return 0;
+}
+
+static int rule_listen_keep_safe(Builder *b, const Arg *args, size_t n) {
+        bool any_listen = false, any_safe = false;
+        size_t first_emptied = SIZE_MAX;
+        int r;
+
+        for (size_t i = 0; i < n; i++) {
+                if (!args[i].effective || args[i].letter != 'l')
+                        continue;
+                _cleanup_free_ char *kept = NULL;
+
+                any_listen = true;
+                r = filter_listen(b, &args[i], &kept);
+                if (r < 0)
+                        return r;
+                if (kept && strcmp(kept, args[i].value) == 0) {
+                        any_safe = true;
+                        continue;
+                }
+                if (kept) {
+                        any_safe = true;
+                        r = add_edit(b, EDIT_SET, i, 'l', kept);
+                } else if (first_emptied == SIZE_MAX)
+                        first_emptied = i; /* decided below: reused or removed */
+                else
+                        r = add_edit(b, EDIT_DELETE, i, 'l', NULL);
+                if (r < 0)
+                        return r;
+        }
+
+        if (!any_listen) {
+                r = add_finding(b, "listen-missing", SEVERITY_HIGH, 0,
+                                "no -l option: memcached listens on every interface");
+                return r < 0 ? r : add_edit(b, EDIT_APPEND, 0, 'l', SAFE_DEFAULT_LISTEN);
+        }
+        if (first_emptied == SIZE_MAX)
+                return 0;
+        /* Nothing safe left: the first emptied option becomes the loopback
+         * bind in place, so the fix stands where the admin will look. */
+        if (!any_safe)
+                return add_edit(b, EDIT_SET, first_emptied, 'l', SAFE_DEFAULT_LISTEN);
+        return add_edit(b, EDIT_DELETE, first_emptied, 'l', NULL);
+}
+
+static int rule_listen_requested(Builder *b, const Arg *args, size_t n, const char *listen) {
+        size_t first = SIZE_MAX;
+        int r;
+
+        for (size_t i = 0; i < n; i++) {
+                if (!args[i].effective || args[i].letter != 'l')
+                        continue;
+                if (first == SIZE_MAX) {
+                        first = i;
+                        continue;
+                }
+                r = add_finding(b, "listen-requested", SEVERITY_LOW, args[i].line,
+                                "-l %s is not part of the requested --listen %s", args[i].value, listen);
+                if (r >= 0)
+                        r = add_edit(b, EDIT_DELETE, i, 'l', NULL);
+                if (r < 0)
+                        return r;
+        }
+        if (first == SIZE_MAX) {
+                r = add_finding(b, "listen-missing", SEVERITY_HIGH, 0,
+                                "no -l option: memcached listens on every interface");
+                return r < 0 ? r : add_edit(b, EDIT_APPEND, 0, 'l', listen);
+        }
+        if (strcmp(args[first].value, listen) == 0)
+                return 0;
+        r = add_finding(b, "listen-requested", SEVERITY_LOW, args[first].line,
+                        "-l %s differs from the requested --listen %s", args[first].value, listen);
+        return r < 0 ? r : add_edit(b, EDIT_SET, first, 'l', listen);
+}
+
+/* memcached takes the last -U; we want exactly one, an explicit 0. */
+static int rule_udp(Builder *b, const Arg *args, size_t n) {
+        size_t first = SIZE_MAX, last = SIZE_MAX, count = 0;
+        int r;
+
+        for (size_t i = 0; i < n; i++)
+                if (args[i].effective && args[i].letter == 'U') {
+                        if (first == SIZE_MAX)
+                                first = i;
+                        last = i;
+                        count++;
+                }
+
+        if (count == 0) {
+                r = add_finding(b, "udp-implicit", SEVERITY_MEDIUM, 0,
+                                "no -U option: UDP is off only by this memcached version's default; set -U 0");
+                return r < 0 ? r : add_edit(b, EDIT_APPEND, 0, 'U', "0");
+        }
+
+        if (strcmp(args[last].value, "0") != 0)
+                r = add_finding(b, "udp-enabled", SEVERITY_HIGH, args[last].line,
+                                "-U %s: UDP is on, and answers spoofed requests with far larger replies",
+                                args[last].value);
+        else if (count > 1)
+                r = add_finding(b, "udp-duplicate", SEVERITY_LOW, args[first].line,
+                                "-U is given %zu times; only the last counts", count);
+        else
+                return 0;
+        if (r < 0)
+                return r;
+
+        if (strcmp(args[first].value, "0") != 0) {
+                r = add_edit(b, EDIT_SET, first, 'U', "0");
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = first + 1; i < n; i++)
+                if (args[i].effective && args[i].letter == 'U') {
+                        r = add_edit(b, EDIT_DELETE, i, 'U', NULL);
+                        if (r < 0)
+                                return r;
+                }
+        return 0;
+}
+
+static bool has_unix_socket(const Arg *args, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (args[i].effective && args[i].letter == 's')
+                        return true;
+        return false;
+}
+
+static int note_ignored(Builder *b, const Arg *args, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                if (args[i].effective || (args[i].letter != 'l' && args[i].letter != 'U'))
+                        continue;
+                int r = add_finding(b, "ignored-line", SEVERITY_INFO, args[i].line,
+                                    "-%c on this line is ignored: the start script skips lines that begin with -d or -h",
+                                    args[i].letter);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int policy_evaluate(const Arg *args, size_t n_args, const char *listen, PolicyResult *ret) {
+        Builder b = {};
+        int r;
+
+        if (listen)
+                r = rule_listen_requested(&b, args, n_args, listen);
+        else if (has_unix_socket(args, n_args))
+                /* -s turns the network off: nothing listens on TCP at all. */
+                r = add_finding(&b, "unix-socket", SEVERITY_INFO, 0,
+                                "-s: memcached serves a unix socket only, so the listen rule is met");
+        else
+                r = rule_listen_keep_safe(&b, args, n_args);
+        if (r >= 0)
+                r = rule_udp(&b, args, n_args);
+        if (r >= 0)
+                r = note_ignored(&b, args, n_args);
+        if (r < 0) {
+                policy_result_done(&b.r);
+                return r;
+        }
+        *ret = b.r;
+        return 0;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The hardening rule, as a pure function: the options memcached will really
+ * run with in, the edits that harden them and the findings that explain why
+ * out. No I/O. A PolicyResult owns its edits' values and findings' messages;
+ * release it with policy_result_done().
+ *
+ * Invariant: every finding above SEVERITY_INFO comes with at least one edit,
+ * and no edit comes without one, so "compliant" and "apply would change
+ * nothing" are the same statement.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+/* One option occurrence as read from a config, in file order. */
+typedef struct Arg {
+        char letter;      /* the short option, long forms normalised ('l' for --listen) */
+        char *value;      /* NULL for a flag */
+        char *path;       /* the Augeas node of this option */
+        unsigned line;    /* 1-based line in the file, 0 when unknown */
+        bool effective;   /* false: the start script ignores its line */
+} Arg;
+
+typedef enum EditOp {
+        EDIT_SET,     /* args[arg].value = value */
+        EDIT_DELETE,  /* remove args[arg] */
+        EDIT_APPEND,  /* add -letter value */
+} EditOp;
+
+typedef struct Edit {
+        EditOp op;
+        size_t arg;       /* EDIT_SET, EDIT_DELETE */
+        char letter;      /* EDIT_APPEND */
+        char *value;      /* EDIT_SET, EDIT_APPEND */
+} Edit;
+
+typedef enum Severity {
+        SEVERITY_INFO,
+        SEVERITY_LOW,
+        SEVERITY_MEDIUM,
+        SEVERITY_HIGH,
+} Severity;
+
+typedef struct Finding {
+        const char *id;   /* static, e.g. "udp-enabled" */
+        Severity severity;
+        unsigned line;
+        char *message;
+} Finding;
+
+typedef struct PolicyResult {
+        Edit *edits;
+        size_t n_edits;
+        Finding *findings;
+        size_t n_findings;
+} PolicyResult;
+
+/* LISTEN is the --listen value (already checked with policy_check_listen()),
+ * or NULL to keep every safe address the config has. */
+int policy_evaluate(const Arg *args, size_t n_args, const char *listen, PolicyResult *ret);
+void policy_result_done(PolicyResult *r);
+
+/* Whether RESULT leaves the config compliant (no finding above INFO). */
+bool policy_compliant(const PolicyResult *r);
+
+/* Validates a --listen value: a comma list of loopback or private addresses
+ * in any form memcached accepts. -EINVAL with E describing the bad element. */
+int policy_check_listen(const char *listen, ErrorInfo *e);
+
+const char *severity_to_string(Severity s);
