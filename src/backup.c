@@ -14,7 +14,6 @@
 #include "util.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
-DEFINE_TRIVIAL_CLEANUP_FUNC(Backup *, backup_free);
 DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
 
 #define MANIFEST "manifest.json"

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "cleanup.h"
 #include "error.h"
 
 #define BACKUP_DIR "/var/backups/memharden"
@@ -33,6 +34,7 @@ typedef struct Backup {
 } Backup;
 
 void backup_free(Backup *b);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Backup *, backup_free);
 
 /* Copies PATHS (inside ROOT; TEXTS are their current bytes, as read) into a
  * new backup. */

@@ -13,6 +13,8 @@
 
 /* Scratch trees for text we parse or render outside the files themselves. */
 #define SCRATCH "/memharden"
+/* Room for a node path plus the suffix we append to it. */
+#define NODE_MAX (PATH_MAX + 64)
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
 
@@ -471,7 +473,7 @@ static void parent_of(const char *path, char *buf, size_t size) {
  * and in a config file its line (whose trailing comment, if any, stays as a
  * comment line of its own). */
 static int remove_option(augeas *aug, const char *path, bool is_file) {
-        char word[PATH_MAX], line[PATH_MAX], expr[PATH_MAX];
+        char word[PATH_MAX], line[PATH_MAX], expr[NODE_MAX];
 
         parent_of(path, word, sizeof word);
         parent_of(word, line, sizeof line);
@@ -538,10 +540,10 @@ int config_edit(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, Err
                 return 0;
 
         /* Put the edited argument list back into the shell variable. */
-        char in[PATH_MAX], out[PATH_MAX], var[PATH_MAX];
-        parent_of(f->args_node, in, sizeof in);
-        snprintf(out, sizeof out, "%s/out", in);
-        strncat(in, "/in", sizeof in - strlen(in) - 1);
+        char dir[PATH_MAX], in[NODE_MAX], out[NODE_MAX], var[NODE_MAX];
+        parent_of(f->args_node, dir, sizeof dir);
+        snprintf(in, sizeof in, "%s/in", dir);
+        snprintf(out, sizeof out, "%s/out", dir);
         if (aug_text_retrieve(c->aug, ARGS_LENS, in, f->args_node, out) < 0)
                 return error_set(e, -EINVAL, "edit", f->real_path, f->var_line, NULL, "%s",
                                  aug_error_message(c->aug));

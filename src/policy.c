@@ -316,3 +316,20 @@ int policy_evaluate(const Arg *args, size_t n_args, const char *listen, PolicyRe
         *ret = b.r;
         return 0;
 }
+
+int policy_add_finding(PolicyResult *r, const char *id, Severity severity, unsigned line, const char *fmt, ...) {
+        Finding *f = reallocarray(r->findings, r->n_findings + 1, sizeof *f);
+        char *m;
+        va_list ap;
+
+        if (!f)
+                return -ENOMEM;
+        r->findings = f;
+        va_start(ap, fmt);
+        int k = vasprintf(&m, fmt, ap);
+        va_end(ap);
+        if (k < 0)
+                return -ENOMEM;
+        f[r->n_findings++] = (Finding) { .id = id, .severity = severity, .line = line, .message = m };
+        return 0;
+}

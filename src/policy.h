@@ -73,3 +73,7 @@ bool policy_compliant(const PolicyResult *r);
 int policy_check_listen(const char *listen, ErrorInfo *e);
 
 const char *severity_to_string(Severity s);
+
+/* Adds a finding found outside the policy (the live daemon's state). */
+int policy_add_finding(PolicyResult *r, const char *id, Severity severity, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backup.h"
+#include "cli.h"
+#include "config.h"
+#include "plan.h"
+#include "util.h"
+
+
+/* Backs up every file the plan changes, before anything is written. */
+static int back_up(const Context *c, Config *config, Report *report, Backup **ret, ErrorInfo *e) {
+        char *paths[config->n_files], *texts[config->n_files];
+        size_t sizes[config->n_files], n = 0;
+        Backup *b;
+        int r;
+
+        for (size_t i = 0; i < config->n_files; i++)
+                if (report->files[i].changed) {
+                        paths[n] = config->files[i].path;
+                        texts[n] = config->files[i].text;
+                        sizes[n++] = config->files[i].size;
+                }
+        r = backup_create(c->root, paths, texts, sizes, n, &b, e);
+        if (r < 0)
+                return r;
+        for (size_t i = 0, k = 0; i < config->n_files; i++)
+                if (report->files[i].changed && !(report->files[i].backup = strdup(b->files[k++].copy))) {
+                        backup_free(b);
+                        return -ENOMEM;
+                }
+        if (!(report->backup_id = strdup(b->id))) {
+                backup_free(b);
+                return -ENOMEM;
+        }
+        *ret = b;
+        return 0;
+}
+
+/* What is on disk now must be what we diffed and checked. */
+static int check_written(Config *config, const Report *report, ErrorInfo *e) {
+        for (size_t i = 0; i < config->n_files; i++) {
+                _cleanup_free_ char *now = NULL;
+                int r;
+
+                if (!report->files[i].changed)
+                        continue;
+                r = read_config_file(config->files[i].real_path, &now, NULL);
+                if (r < 0)
+                        return error_set(e, r, "read back", config->files[i].real_path, 0, NULL, "%s", strerror(-r));
+                if (strcmp(now, report->files[i].text) != 0)
+                        return error_set(e, -EIO, "write", config->files[i].real_path, 0,
+                                         "the old file was restored; check what else writes it",
+                                         "the saved file differs from the planned one");
+        }
+        return 0;
+}
+
+static int note_no_restart(const Context *c, FileResult *f, const char *why) {
+        f->has_service = true;
+        f->service = (ServiceReport) {
+                .manager = service_manager_detect(c->root),
+                .udp_sockets = -1, .stats_udpport = -1, .restart_ms = -1,
+        };
+        return service_report_note(&f->service, "not restarted (%s): the new settings take effect at the next start", why);
+}
+
+/* Restarts the daemons whose config changed (or whose running state still
+ * differs from a hardened file). On the first failure: put the backup back,
+ * restart those daemons again on the old config, and report exit 4. */
+static int restart(const Context *c, const Profile *p, const Backup *b, Report *report, ErrorInfo *e) {
+        ServiceOptions o = { .timeout_sec = c->timeout_sec };
+        size_t done = 0;
+        int r = 0;
+
+        for (size_t i = 0; i < report->n_files; i++) {
+                FileResult *f = &report->files[i];
+
+                if (!f->changed)
+                        continue;
+                if (c->no_restart) {
+                        r = note_no_restart(c, f, "--no-restart");
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                f->has_service = true;
+                r = service_restart_verify(p, c->root, f->instance, &o, true, &f->service, e);
+                done = i + 1;
+                if (r < 0)
+                        break;
+        }
+        if (r >= 0)
+                return 0;
+
+        /* Roll back: every file of this run, then the daemons touched so far. */
+        ErrorInfo e2 = {};
+        int k = backup_restore(c->root, b, &e2);
+        if (k < 0) {
+                char msg[PATH_MAX + 600];
+                error_format(&e2, k, msg, sizeof msg);
+                return error_set(e, r, "restart", e->subject, 0,
+                                 "the rollback failed too: restore by hand with 'memharden rollback'",
+                                 "%s; then %s", e->detail, msg);
+        }
+        report->rolled_back = true;
+        report->changed = false;
+        report->compliant = false;
+        for (size_t i = 0; i < done; i++) {
+                FileResult *f = &report->files[i];
+                ServiceReport again = {};
+                if (!f->changed)
+                        continue;
+                f->changed = false;
+                k = service_restart_verify(p, c->root, f->instance, &o, false, &again, &e2);
+                (void) service_report_note(&f->service, "rolled back to backup %s; restarted again: %s",
+                                           b->id, k < 0 ? "failed" : again.active ? "running" : "not running");
+                service_report_done(&again);
+        }
+        static char hint[256];
+        snprintf(hint, sizeof hint, "the old config is back in place (backup %s)%s", b->id,
+                 k < 0 ? ", but memcached did not come back up: check its log" : " and memcached runs on it");
+        e->hint = hint;
+        return r;
+}
+
+int cmd_apply(const Context *c) {
+        Report report = { .command = "apply", .root = c->root, .dry_run = c->dry_run };
+        _cleanup_(config_freep) Config *config = NULL;
+        _cleanup_(backup_freep) Backup *backup = NULL;
+        ErrorInfo e = {};
+        const Profile *p;
+        int r;
+
+        r = context_profile(c, &p, &e);
+        if (r < 0)
+                return command_fail(c, &report, EXIT_INPUT, r, &e);
+        report.profile = p->name;
+        if (c->listen && (r = policy_check_listen(c->listen, &e)) < 0)
+                return command_fail(c, &report, EXIT_USAGE, r, &e);
+
+        r = plan_build(p, c->root, c->listen, &config, &report, &e);
+        if (r < 0)
+                return command_fail(c, &report,
+                                    r == -ELIBBAD || r == -ENOMEM || r == -ENOTRECOVERABLE ? EXIT_RUNTIME : EXIT_INPUT,
+                                    r, &e);
+        if (c->dry_run || !report.changed)
+                return command_finish(c, &report);
+
+        r = back_up(c, config, &report, &backup, &e);
+        if (r < 0)
+                return command_fail(c, &report, EXIT_RUNTIME, r, &e);
+
+        r = config_save(config, &e);
+        if (r >= 0)
+                r = check_written(config, &report, &e);
+        if (r < 0) {
+                (void) backup_restore(c->root, backup, NULL);
+                return command_fail(c, &report, EXIT_RUNTIME, r, &e);
+        }
+        report.compliant = true; /* plan_build proved the new text needs no further edit */
+
+        r = restart(c, p, backup, &report, &e);
+        if (r < 0) {
+                int code = report.rolled_back ? EXIT_ROLLED_BACK : EXIT_RUNTIME;
+                char msg[PATH_MAX + 1024];
+                error_format(&e, r, msg, sizeof msg);
+                fprintf(stderr, "memharden: %s\n", msg);
+                report.error = strdup(msg);
+                report.exit_code = code;
+                if (c->json)
+                        (void) report_print_json(&report, stdout);
+                else
+                        report_print_text(&report, stdout, stderr, c->quiet);
+                report_done(&report);
+                return code;
+        }
+        return command_finish(c, &report);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+
+#include "cli.h"
+#include "config.h"
+#include "plan.h"
+
+/* memharden check: is memcached bound only to safe addresses, with UDP
+ * explicitly off? Judges the files, and the running daemon when there is one. */
+int cmd_check(const Context *c) {
+        Report report = { .command = "check", .root = c->root };
+        _cleanup_(config_freep) Config *config = NULL;
+        ErrorInfo e = {};
+        const Profile *p;
+        int r;
+
+        r = context_profile(c, &p, &e);
+        if (r < 0)
+                return command_fail(c, &report, EXIT_INPUT, r, &e);
+        report.profile = p->name;
+
+        r = plan_build(p, c->root, c->listen, &config, &report, &e);
+        if (r < 0)
+                return command_fail(c, &report, r == -ELIBBAD || r == -ENOMEM ? EXIT_RUNTIME : EXIT_INPUT, r, &e);
+
+        r = plan_check_live(p, c->root, &report, &e);
+        if (r < 0)
+                return command_fail(c, &report, EXIT_RUNTIME, r, &e);
+
+        report.changed = false; /* check never writes */
+        report.exit_code = report.compliant ? EXIT_COMPLIANT : EXIT_NONCOMPLIANT;
+        return command_finish(c, &report);
+}

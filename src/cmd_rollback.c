@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backup.h"
+#include "cli.h"
+#include "util.h"
+
+
+/* memharden rollback [BACKUP]: puts the newest (or the named) backup back
+ * byte for byte, then restarts the daemons whose files changed. */
+int cmd_rollback(const Context *c) {
+        Report report = { .command = "rollback", .root = c->root };
+        _cleanup_(backup_freep) Backup *b = NULL;
+        ServiceOptions o = { .timeout_sec = c->timeout_sec };
+        const Profile *p = NULL;
+        ErrorInfo e = {};
+        int r;
+
+        r = backup_load(c->root, c->n_args > 0 ? c->args[0] : NULL, &b, &e);
+        if (r < 0)
+                return command_fail(c, &report, r == -ENOENT || r == -EINVAL ? EXIT_INPUT : EXIT_RUNTIME, r, &e);
+        if (!(report.backup_id = strdup(b->id)) || !(report.files = calloc(b->n_files ?: 1, sizeof *report.files)))
+                return command_fail(c, &report, EXIT_RUNTIME, -ENOMEM, NULL);
+
+        /* Which files differ from the backup: only those are rewritten and restarted. */
+        for (size_t i = 0; i < b->n_files; i++) {
+                FileResult *f = &report.files[report.n_files++];
+                _cleanup_free_ char *real = path_join(c->root, b->files[i].path), *now = NULL;
+                char sum[65] = "";
+
+                if (!real || !(f->path = strdup(b->files[i].path)) || !(f->backup = strdup(b->files[i].copy)) ||
+                    !(f->diff = strdup("")))
+                        return command_fail(c, &report, EXIT_RUNTIME, -ENOMEM, NULL);
+                size_t size = 0;
+                if (read_config_file(real, &now, &size) >= 0)
+                        sha256_hex(now, size, sum);
+                f->changed = strcmp(sum, b->files[i].sha256) != 0;
+                report.changed = report.changed || f->changed;
+        }
+        if (!report.changed)
+                return command_finish(c, &report);
+
+        r = backup_restore(c->root, b, &e);
+        if (r < 0)
+                return command_fail(c, &report, EXIT_RUNTIME, r, &e);
+
+        if (context_profile(c, &p, &e) < 0 || c->no_restart)
+                return command_finish(c, &report);
+        report.profile = p->name;
+        for (size_t i = 0; i < report.n_files; i++) {
+                FileResult *f = &report.files[i];
+                const char *name = strrchr(f->path, '/') + 1;
+                size_t pl = p->instance_prefix ? strlen(p->instance_prefix) : 0;
+                _cleanup_free_ char *instance = NULL;
+
+                if (!f->changed)
+                        continue;
+                /* /etc/memcached_NAME.conf belongs to instance NAME */
+                if (p->instance_prefix && strncmp(name, p->instance_prefix, pl) == 0 &&
+                    !(instance = strndup(name + pl, strlen(name) - pl - strlen(p->instance_suffix))))
+                        return command_fail(c, &report, EXIT_RUNTIME, -ENOMEM, NULL);
+                f->has_service = true;
+                r = service_restart_verify(p, c->root, instance, &o, false, &f->service, &e);
+                if (r < 0)
+                        return command_fail(c, &report, EXIT_RUNTIME, r, &e);
+        }
+        return command_finish(c, &report);
+}

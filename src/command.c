@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "cli.h"
+
+int context_profile(const Context *c, const Profile **ret, ErrorInfo *e) {
+        _cleanup_free_ char *id = NULL;
+        int r;
+
+        if (c->profile) {
+                *ret = profile_by_name(c->profile);
+                return 0; /* the name was checked when the options were parsed */
+        }
+        r = profile_detect(c->root, ret, &id);
+        if (r == -EPROTONOSUPPORT)
+                return error_set(e, r, "detect the distribution of", c->root, 0,
+                                 "use --profile debian|rhel to say how memcached is configured there",
+                                 "os-release ID '%s' is neither Debian nor RHEL family", id ?: "unknown");
+        if (r < 0)
+                return error_set(e, r, "detect the distribution of", c->root, 0, NULL, "%s", strerror(-r));
+        return 0;
+}
+
+int command_fail(const Context *c, Report *report, int exit_code, int r, const ErrorInfo *e) {
+        char msg[PATH_MAX + 1024];
+
+        error_format(e, r, msg, sizeof msg);
+        fprintf(stderr, "memharden: %s\n", msg);
+        free(report->error);
+        report->error = strdup(msg);
+        report->exit_code = exit_code;
+        if (c->json)
+                (void) report_print_json(report, stdout);
+        report_done(report);
+        return exit_code;
+}
+
+int command_finish(const Context *c, Report *r) {
+        int code = r->exit_code;
+
+        if (c->json)
+                code = report_print_json(r, stdout) < 0 ? EXIT_RUNTIME : code;
+        else
+                report_print_text(r, stdout, stderr, c->quiet);
+        report_done(r);
+        return code;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "plan.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diff.h"
+
+/* Re-reads TEXT as memcached would and runs the policy on it again: a
+ * hardened file must need no further edit, or the edit was wrong. */
+static int check_converged(Config *c, const ConfigFile *f, const char *text, const char *listen, ErrorInfo *e) {
+        Arg *args = NULL;
+        size_t n = 0;
+        PolicyResult again = {};
+        int r;
+
+        r = config_reparse(c, f, text, &args, &n, e);
+        if (r < 0)
+                return r;
+        r = policy_evaluate(args, n, listen, &again);
+        if (r >= 0 && again.n_edits > 0)
+                r = error_set(e, -ENOTRECOVERABLE, "harden", f->real_path, 0,
+                              "nothing was written; please report this file",
+                              "the edited file would still need %zu edits", again.n_edits);
+        policy_result_done(&again);
+        args_free(args, n);
+        return r;
+}
+
+int plan_build(const Profile *p, const char *root, const char *listen, Config **ret_config, Report *report,
+               ErrorInfo *e) {
+        _cleanup_(config_freep) Config *c = NULL;
+        int r;
+
+        r = config_open(p, root, &c, e);
+        if (r < 0)
+                return r;
+
+        report->files = calloc(c->n_files, sizeof *report->files);
+        if (!report->files)
+                return -ENOMEM;
+        report->compliant = true;
+
+        for (size_t i = 0; i < c->n_files; i++) {
+                ConfigFile *f = &c->files[i];
+                FileResult *fr = &report->files[report->n_files++];
+
+                if (!(fr->path = strdup(f->path)) || (f->instance && !(fr->instance = strdup(f->instance))))
+                        return -ENOMEM;
+                r = policy_evaluate(f->args, f->n_args, listen, &fr->policy);
+                if (r < 0)
+                        return r;
+                report->compliant = report->compliant && policy_compliant(&fr->policy);
+                if (fr->policy.n_edits == 0) {
+                        if (!(fr->diff = strdup("")))
+                                return -ENOMEM;
+                        continue;
+                }
+
+                r = config_edit(c, f, fr->policy.edits, fr->policy.n_edits, e);
+                if (r >= 0)
+                        r = config_render(c, f, &fr->text, e);
+                if (r >= 0)
+                        r = check_converged(c, f, fr->text, listen, e);
+                if (r >= 0)
+                        r = diff_unified(f->path, f->text, fr->text, &fr->diff);
+                if (r < 0)
+                        return r;
+                fr->changed = strcmp(f->text, fr->text) != 0;
+                report->changed = report->changed || fr->changed;
+        }
+
+        *ret_config = TAKE_PTR(c);
+        return 0;
+}
+
+int plan_check_live(const Profile *p, const char *root, Report *report, ErrorInfo *e) {
+        if (service_manager_detect(root) == MANAGER_NONE)
+                return 0;
+
+        for (size_t i = 0; i < report->n_files; i++) {
+                FileResult *f = &report->files[i];
+                ServiceReport *s = &f->service;
+                int r;
+
+                r = service_live_state(p, root, f->instance, s, e);
+                f->has_service = true;
+                if (r < 0)
+                        return r;
+                if (!s->active || !s->verified || s->live_hardened)
+                        continue;
+                r = policy_add_finding(&f->policy, "live-differs", SEVERITY_HIGH, 0,
+                                       "the running memcached (pid %ld) has %ld UDP socket%s and %zu listener%s on disallowed addresses; %s",
+                                       (long) s->main_pid_before ?: (long) s->main_pid_after, s->udp_sockets,
+                                       s->udp_sockets == 1 ? "" : "s", s->n_bad_listeners,
+                                       s->n_bad_listeners == 1 ? "" : "s",
+                                       f->changed ? "apply the fix and restart it" : "restart it (memharden apply does)");
+                if (r < 0)
+                        return r;
+                report->compliant = false;
+        }
+        return 0;
+}

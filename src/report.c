@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "report.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
+
+void report_done(Report *r) {
+        for (size_t i = 0; i < r->n_files; i++) {
+                FileResult *f = &r->files[i];
+                free(f->path);
+                free(f->instance);
+                free(f->backup);
+                free(f->diff);
+                free(f->text);
+                policy_result_done(&f->policy);
+                if (f->has_service)
+                        service_report_done(&f->service);
+        }
+        free(r->files);
+        free(r->backup_id);
+        free(r->error);
+        *r = (Report) {};
+}
+
+static json_object *string_or_null(const char *s) {
+        return s ? json_object_new_string(s) : NULL;
+}
+
+void report_print_text(const Report *r, FILE *out, FILE *err, bool quiet) {
+        size_t findings = 0;
+
+        for (size_t i = 0; i < r->n_files; i++) {
+                const FileResult *f = &r->files[i];
+                for (size_t k = 0; k < f->policy.n_findings; k++) {
+                        const Finding *x = &f->policy.findings[k];
+                        findings += x->severity > SEVERITY_INFO;
+                        if (quiet && x->severity == SEVERITY_INFO)
+                                continue;
+                        /* file:line: like a compiler, so editors can jump to it */
+                        FILE *to = strcmp(r->command, "check") == 0 ? out : err;
+                        if (quiet && to == err)
+                                continue;
+                        if (x->line)
+                                fprintf(to, "%s:%u: %s %s: %s\n", f->path, x->line, severity_to_string(x->severity),
+                                        x->id, x->message);
+                        else
+                                fprintf(to, "%s: %s %s: %s\n", f->path, severity_to_string(x->severity), x->id,
+                                        x->message);
+                }
+        }
+
+        if (strcmp(r->command, "check") == 0) {
+                for (size_t i = 0; i < r->n_files; i++)
+                        if (r->files[i].has_service && !quiet)
+                                service_report_print(out, &r->files[i].service);
+                if (!quiet)
+                        fprintf(out, r->compliant ? "compliant\n" : "not compliant: %zu finding%s; run 'memharden apply --dry-run' to see the fix\n",
+                                findings, findings == 1 ? "" : "s");
+                return;
+        }
+
+        /* apply: the diff on stdout (a patch for `patch -p1`), the rest on stderr. */
+        for (size_t i = 0; i < r->n_files; i++)
+                if (r->files[i].changed)
+                        fputs(r->files[i].diff, out);
+        if (quiet)
+                return;
+        for (size_t i = 0; i < r->n_files; i++) {
+                const FileResult *f = &r->files[i];
+                if (!f->changed)
+                        fprintf(err, "%s: unchanged\n", f->path);
+                else if (r->dry_run)
+                        fprintf(err, "%s: would change (dry run, nothing written)\n", f->path);
+                else
+                        fprintf(err, "%s: changed, backup %s\n", f->path, f->backup ?: "-");
+                if (f->has_service)
+                        service_report_print(err, &f->service);
+        }
+}
+
+static json_object *file_json(const FileResult *f) {
+        json_object *o = json_object_new_object();
+        if (!o)
+                return NULL;
+        json_object_object_add(o, "path", json_object_new_string(f->path));
+        json_object_object_add(o, "instance", string_or_null(f->instance));
+        json_object_object_add(o, "changed", json_object_new_boolean(f->changed));
+        json_object_object_add(o, "compliant", json_object_new_boolean(policy_compliant(&f->policy)));
+        json_object_object_add(o, "backup", string_or_null(f->backup));
+        json_object_object_add(o, "diff", f->changed ? string_or_null(f->diff) : NULL);
+        return o;
+}
+
+int report_print_json(const Report *r, FILE *out) {
+        _cleanup_(json_object_putp) json_object *root = json_object_new_object();
+        json_object *files = json_object_new_array(), *findings = json_object_new_array(),
+                    *services = json_object_new_array();
+
+        if (!root || !files || !findings || !services) {
+                json_object_put(files);
+                json_object_put(findings);
+                json_object_put(services);
+                return -ENOMEM;
+        }
+        json_object_object_add(root, "command", json_object_new_string(r->command));
+        json_object_object_add(root, "profile", string_or_null(r->profile));
+        json_object_object_add(root, "root", string_or_null(r->root));
+        json_object_object_add(root, "dry_run", json_object_new_boolean(r->dry_run));
+        json_object_object_add(root, "changed", json_object_new_boolean(r->changed));
+        json_object_object_add(root, "compliant", json_object_new_boolean(r->compliant));
+        json_object_object_add(root, "backup", string_or_null(r->backup_id));
+        json_object_object_add(root, "rolled_back", json_object_new_boolean(r->rolled_back));
+        json_object_object_add(root, "files", files);
+        json_object_object_add(root, "findings", findings);
+
+        json_object *first_service = NULL;
+        for (size_t i = 0; i < r->n_files; i++) {
+                const FileResult *f = &r->files[i];
+                json_object_array_add(files, file_json(f));
+                for (size_t k = 0; k < f->policy.n_findings; k++) {
+                        const Finding *x = &f->policy.findings[k];
+                        json_object *o = json_object_new_object();
+                        if (!o)
+                                return -ENOMEM;
+                        json_object_object_add(o, "id", json_object_new_string(x->id));
+                        json_object_object_add(o, "severity", json_object_new_string(severity_to_string(x->severity)));
+                        json_object_object_add(o, "message", json_object_new_string(x->message));
+                        json_object_object_add(o, "path", json_object_new_string(f->path));
+                        json_object_object_add(o, "line", x->line ? json_object_new_int((int) x->line) : NULL);
+                        json_object_array_add(findings, o);
+                }
+                if (f->has_service) {
+                        json_object *s = service_report_to_json(&f->service);
+                        if (!s)
+                                return -ENOMEM;
+                        json_object_array_add(services, s);
+                        if (!first_service)
+                                first_service = s;
+                }
+        }
+        /* "service" is the main config's daemon; "services" has every instance. */
+        json_object_object_add(root, "service", first_service ? json_object_get(first_service) : NULL);
+        json_object_object_add(root, "services", services);
+        if (r->error) {
+                json_object *e = json_object_new_object();
+                json_object_object_add(e, "message", json_object_new_string(r->error));
+                json_object_object_add(e, "exit_code", json_object_new_int(r->exit_code));
+                json_object_object_add(root, "error", e);
+        }
+
+        fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                                     JSON_C_TO_STRING_NOSLASHESCAPE));
+        return fflush(out) == 0 ? 0 : -errno;
+}

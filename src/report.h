@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The result of a command, printed once at the end as text or as one JSON
+ * document. A Report owns every string and array in it; report_done()
+ * releases them.
+ */
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "policy.h"
+#include "service.h"
+
+typedef struct FileResult {
+        char *path;          /* inside the root */
+        char *instance;      /* NULL for the main config */
+        bool changed;        /* written, or (check, dry run) would be */
+        char *backup;        /* the backup copy, inside the root */
+        char *diff;          /* unified diff, "" when unchanged */
+        char *text;          /* the new text, when changed */
+        PolicyResult policy; /* findings and edits, from the file as read */
+        bool has_service;
+        ServiceReport service;
+} FileResult;
+
+typedef struct Report {
+        const char *command;
+        const char *profile;
+        const char *root;
+        bool dry_run;
+        bool changed;
+        bool compliant;
+        char *backup_id;
+        FileResult *files;
+        size_t n_files;
+        bool rolled_back;    /* apply: the restart failed and the old files are back */
+        char *error;         /* the one error message, when the command failed */
+        int exit_code;
+} Report;
+
+void report_done(Report *r);
+
+/* Human output: findings, diffs, what changed, service lines. */
+void report_print_text(const Report *r, FILE *out, FILE *err, bool quiet);
+
+/* Exactly one JSON document on OUT. */
+int report_print_json(const Report *r, FILE *out);

@@ -1,0 +1,65 @@
+# Shared by the CLI tests: each test works on a copy of a fixture root in its
+# own temp dir (removed on exit, also on failure) and reports like
+# "N passed, N failed" at the end.
+set -u
+: "${MEMHARDEN:?set by ctest}" "${FIXTURES:?set by ctest}" "${MEMHARDEN_LENS_DIR:?set by ctest}"
+export MEMHARDEN_LENS_DIR
+
+TMP=$(mktemp -d /tmp/memharden-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+PASSED=0
+FAILED=0
+CURRENT=""
+
+# root NAME: a fresh copy of fixture NAME; prints its path
+root() {
+        local d="$TMP/root.$RANDOM$RANDOM"
+        cp -a "$FIXTURES/$1" "$d"
+        echo "$d"
+}
+
+# run ARGS...: runs memharden, sets OUT, ERR, RC
+run() {
+        OUT=$("$MEMHARDEN" "$@" 2>"$TMP/stderr")
+        RC=$?
+        ERR=$(cat "$TMP/stderr")
+}
+
+test_begin() { CURRENT=$1; }
+fail() {
+        echo "FAIL: $CURRENT: $*" >&2
+        echo "  rc=$RC" >&2
+        echo "  stdout: ${OUT:0:2000}" >&2
+        echo "  stderr: ${ERR:0:2000}" >&2
+        FAILED=$((FAILED + 1))
+        return 1
+}
+ok() { PASSED=$((PASSED + 1)); echo "ok: $CURRENT"; }
+
+expect_rc() { [ "$RC" -eq "$1" ] || fail "exit code $RC, expected $1"; }
+expect_out() { grep -qF -- "$1" <<<"$OUT" || fail "stdout lacks '$1'"; }
+expect_err() { grep -qF -- "$1" <<<"$ERR" || fail "stderr lacks '$1'"; }
+expect_same() { cmp -s "$1" "$2" || fail "'$1' and '$2' differ"; }
+
+# The options memcached really gets from a Debian config, as the start
+# script builds them: comments cut, blank lines, directive lines and lines
+# starting with -d/-h dropped, the rest joined. Uses the packaged script's
+# own rules, not memharden's.
+debian_effective() {
+        perl -ne 's/(?<!\\)\#[^\#]*//g; s/\s+$//; s/^\s+//; next unless $_; next if /^\-[dh]/; next if /^[^\-]/; push @p, $_; END { print join(" ", @p), "\n" }' "$1"
+}
+
+# memcached's own view of an argument string: every -l/--listen joined with
+# commas, the last -U. Parsed with getopt as memcached does (perl's
+# Getopt::Long in bundling mode mirrors getopt_long for these options).
+listen_of() {
+        perl -MGetopt::Long=GetOptionsFromString,:config,bundling,no_ignore_case,pass_through -e '
+                my @l; my $u;
+                GetOptionsFromString($ARGV[0], "l|listen=s" => \@l, "U|udp-port=s" => \$u);
+                print join(",", @l), "|", defined $u ? $u : "unset", "\n"' "$1"
+}
+
+finish() {
+        echo "$PASSED passed, $FAILED failed"
+        [ "$FAILED" -eq 0 ]
+}
