@@ -240,6 +240,7 @@ test Memharden_conf.lns get "-l $ADDR\n" = *
 test Memharden_conf.lns get "--udp-port\n" = *
 test Memharden_conf.lns get "--daemon 5\n" = *
 test Memharden_conf.lns get "-l 127.0.0.1#c\n" = *
-test Memharden_conf.lns get "options foo\n" = *
+(* A directive that happens to be called "options" has no option children *)
+test Memharden_conf.lns get "options foo\n" = { "options" = "foo" }
 test Memharden_conf.lns get "logfile\n" = *
 test Memharden_conf.lns get "log-file /x\n" = *
