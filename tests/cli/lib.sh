@@ -2,7 +2,7 @@
 # own temp dir (removed on exit, also on failure) and reports like
 # "N passed, N failed" at the end.
 set -u
-: "${MEMHARDEN:?set by ctest}" "${FIXTURES:?set by ctest}" "${MEMHARDEN_LENS_DIR:?set by ctest}"
+: "${MCARGS:?set by ctest}" "${MEMHARDEN:?set by ctest}" "${FIXTURES:?set by ctest}" "${MEMHARDEN_LENS_DIR:?set by ctest}"
 export MEMHARDEN_LENS_DIR
 
 TMP=$(mktemp -d /tmp/memharden-test.XXXXXX)
@@ -49,14 +49,16 @@ debian_effective() {
         perl -ne 's/(?<!\\)\#[^\#]*//g; s/\s+$//; s/^\s+//; next unless $_; next if /^\-[dh]/; next if /^[^\-]/; push @p, $_; END { print join(" ", @p), "\n" }' "$1"
 }
 
-# memcached's own view of an argument string: every -l/--listen joined with
-# commas, the last -U. Parsed with getopt as memcached does (perl's
-# Getopt::Long in bundling mode mirrors getopt_long for these options).
-listen_of() {
-        perl -MGetopt::Long=GetOptionsFromString,:config,bundling,no_ignore_case,pass_through -e '
-                my @l; my $u;
-                GetOptionsFromString($ARGV[0], "l|listen=s" => \@l, "U|udp-port=s" => \$u);
-                print join(",", @l), "|", defined $u ? $u : "unset", "\n"' "$1"
+# memcached's own view of an argument string (tests/oracle/mcargs.c):
+# "listen=A,B udp=N socket=S".
+mc() { "$MCARGS" "$1"; }
+
+# What memcached would run with for config file F of root R's profile.
+effective() {
+        case "$1" in
+        *sysconfig*) (set -a; . "$1"; mc "-p $PORT -u $USER -m $CACHESIZE -c $MAXCONN ${OPTIONS:-}") ;;
+        *) mc "$(debian_effective "$1")" ;;
+        esac
 }
 
 finish() {
