@@ -460,7 +460,7 @@ int config_open(const Profile *p, const char *root, Config **ret, ErrorInfo *e) 
 }
 
 static int count(augeas *aug, const char *fmt, const char *arg) {
-        char expr[PATH_MAX];
+        char expr[NODE_MAX];
         snprintf(expr, sizeof expr, fmt, arg);
         return aug_match(aug, expr, NULL);
 }
@@ -499,7 +499,7 @@ static int remove_option(augeas *aug, const char *path, bool is_file) {
 /* Adds "-LETTER VALUE" after the last node under PARENT; in a config file
  * as a new line. */
 static int append_option(augeas *aug, const char *parent, const char *label, char letter, const char *value) {
-        char p[PATH_MAX];
+        char p[NODE_MAX];
 
         if (count(aug, "%s/*", parent) > 0) {
                 snprintf(p, sizeof p, "%s/*[last()]", parent);
