@@ -1,0 +1,96 @@
+(*
+Module: Memharden_sysconfig
+  Parses shell-variable files such as RHEL's /etc/sysconfig/memcached.
+
+  Gives the same tree as the stock Sysconfig lens for the lines it accepts:
+  one node per assignment, labelled with the variable and holding the
+  unquoted value, "#comment" nodes for comments, and an "export" child for
+  "export VAR=...". On put the original quoting of a value is kept as long
+  as the new value still fits it; a new value that needs quotes is written
+  in double quotes.
+
+  Only plain assignments of literal values are accepted. Anything whose
+  value depends on how it is read ($ expansions, command substitution,
+  backslash escapes, ";", arrays, sourcing other files, unset, a value
+  split over several quoted parts) is a parse error rather than a guess.
+  The file is read both by sh (init script) and by systemd's
+  EnvironmentFile=, and those two disagree on all of these.
+
+  Regexp differences and large unions are avoided on purpose: Augeas
+  expands them into very large regexps whose compilation dominates the
+  run time of a short-lived tool.
+*)
+module Memharden_sysconfig =
+
+(* A shell variable name; "VAR[0]", "VAR+" and names starting with a digit
+   are not plain assignments *)
+let name_re = /[A-Za-z_][A-Za-z0-9_]*/
+
+(* Values are split in disjoint classes so that the put direction always
+   knows which quoting a value allows:
+     empty   - VAR=  VAR=""  VAR=''
+     bare    - only characters that mean nothing to a shell; quotes optional
+     quoted  - at least one other character (such as a space): needs "" or ''
+     dquoted - contains ': needs ""
+     squoted - contains ": needs ''
+   Backslash, $, backtick, ; and line breaks are refused in every class. *)
+let bare_re = /[-A-Za-z0-9_.,:\/@%+=]+/
+
+(* Allowed inside quotes, besides the quote characters *)
+let qchar = /[^\n\r"'\\$`;]/
+(* qchar minus the bare characters, written out rather than subtracted *)
+let qonly = /[^-A-Za-z0-9_.,:\/@%+=\n\r"'\\$`;]/
+
+let quoted_re  = qchar* . qonly . qchar*
+let dquoted_re = /[^\n\r"\\$`;]*'[^\n\r"\\$`;]*/
+let squoted_re = /[^\n\r'\\$`;]*"[^\n\r'\\$`;]*/
+
+let dq = Util.del_str "\""
+let sq = Util.del_str "'"
+
+let empty   = del /(""|'')?/ "" . value ""
+let bare    = square (del /["']?/ "\"") (store bare_re) (del /["']?/ "\"")
+let quoted  = square (del /["']/ "\"") (store quoted_re) (del /["']/ "\"")
+let dquoted = dq . store dquoted_re . dq
+let squoted = sq . store squoted_re . sq
+
+let comment_re = /[^ \t\r\n](.*[^ \t\r\n])?/
+
+(* Everything below is built for a given line terminator [nl]: /\n/ for
+   ordinary lines, /\n?/ for the last line of the file, so that a missing
+   final newline is accepted without making the put direction ambiguous.
+   Appending a node to such a file rewrites its old last line in the
+   default layout (same value, default quoting). *)
+
+(* End of an assignment: blanks, optionally a comment after at least one
+   blank ("VAR=a#b" is the value "a#b" to a shell, and refused here) *)
+let eol (nl:regexp) =
+    [ label "#comment" . del /[ \t]+#[ \t]*/ " # " . store comment_re
+      . del (/[ \t]*/ . nl) "\n" ]
+  | del (/([ \t]+#)?[ \t]*/ . nl) "\n"
+
+let comment (nl:regexp) =
+  [ label "#comment" . del /[ \t]*#[ \t]*/ "# " . store comment_re
+    . del (/[ \t]*/ . nl) "\n" ]
+
+let export = [ key "export" . del /[ \t]+/ " " ]
+
+(* The put direction tells values apart only across whole nodes, so each
+   value class gets its own node lens *)
+let kv (nl:regexp) (val:lens) =
+  [ Util.del_opt_ws "" . export? . key name_re . Util.del_str "=" . val
+    . eol nl ]
+
+let line (nl:regexp) (blank:regexp) =
+    comment nl
+  | [ del blank "\n" ]
+  | kv nl empty | kv nl bare | kv nl quoted | kv nl dquoted | kv nl squoted
+
+let lns =
+  let blank_nl = /[ \t]*#?[ \t]*\n/ in
+  (* Non-empty, so that a final "\n" can't also start an empty last line *)
+  let blank_last = /[ \t]*#?[ \t]*\n|[ \t]*#[ \t]*|[ \t]+/ in
+  (* A union rather than "?": a tree that fits no line must fail the put
+     instead of silently giving an empty file *)
+    (line /\n/ blank_nl)* . line /\n?/ blank_last
+  | del "" ""

@@ -1,0 +1,144 @@
+(* Tests for Memharden_sysconfig *)
+module Test_memharden_sysconfig =
+
+let lns = Memharden_sysconfig.lns
+
+(* RHEL's stock /etc/sysconfig/memcached *)
+let rhel = "PORT=\"11211\"
+USER=\"memcached\"
+MAXCONN=\"1024\"
+CACHESIZE=\"64\"
+OPTIONS=\"-l 127.0.0.1,::1\"
+"
+
+test lns get rhel =
+  { "PORT" = "11211" }
+  { "USER" = "memcached" }
+  { "MAXCONN" = "1024" }
+  { "CACHESIZE" = "64" }
+  { "OPTIONS" = "-l 127.0.0.1,::1" }
+
+test lns put rhel after rm "/nonexistent" = rhel
+
+test lns put rhel after set "/OPTIONS" "-l 127.0.0.1 -U 0" =
+"PORT=\"11211\"
+USER=\"memcached\"
+MAXCONN=\"1024\"
+CACHESIZE=\"64\"
+OPTIONS=\"-l 127.0.0.1 -U 0\"
+"
+
+(* Empty files and files of blank lines *)
+test lns put "" after rm "/nonexistent" = ""
+test lns get "\n" = { }
+test lns get "\n  \n#\n" = { } { } { }
+
+(* The three quotings give the same, unquoted value *)
+test lns get "A=b\nA=\"b\"\nA='b'\n" = { "A" = "b" } { "A" = "b" } { "A" = "b" }
+test lns get "A=-l\n" = { "A" = "-l" }
+test lns get "A=\"a b\"\nB='a  b'\n" = { "A" = "a b" } { "B" = "a  b" }
+test lns get "A=\"it's\"\nB='say \"hi\"'\n" = { "A" = "it's" } { "B" = "say \"hi\"" }
+test lns get "A=\"a#b\"\n" = { "A" = "a#b" }
+test lns get "A=\"\tx\t\"\n" = { "A" = "\tx\t" }
+
+(* Empty values *)
+test lns get "A=\nB=\"\"\nC=''\n" = { "A" = "" } { "B" = "" } { "C" = "" }
+
+(* Indentation, trailing blanks and comments *)
+test lns get "  A=b  \n" = { "A" = "b" }
+test lns get "A=\"b c\"  # note  \n" = { "A" = "b c" { "#comment" = "note" } }
+test lns get "A=b #\n" = { "A" = "b" }
+test lns get "# top\n  #   indented  \n" =
+  { "#comment" = "top" }
+  { "#comment" = "indented" }
+test lns get "#!/bin/sh\n" = { "#comment" = "!/bin/sh" }
+
+(* export *)
+test lns get "export A=b\n" = { "A" = "b" { "export" } }
+test lns get "  export\tA=\"b c\" # x\n" =
+  { "A" = "b c" { "export" } { "#comment" = "x" } }
+test lns put "export  A='x y'\n" after set "/A" "z w" = "export  A='z w'\n"
+
+(* Missing final newline, on any kind of line *)
+test lns get "A=b" = { "A" = "b" }
+test lns get "A=\"b c\"" = { "A" = "b c" }
+test lns get "A=b # c" = { "A" = "b" { "#comment" = "c" } }
+test lns get "A=b\n# c" = { "A" = "b" } { "#comment" = "c" }
+test lns get "A=b\n  " = { "A" = "b" } { }
+test lns put "A=\"b c\"" after set "/A" "d e" = "A=\"d e\""
+
+(* Put keeps the original quoting while the value allows it *)
+test lns put "A=b\n" after set "/A" "c" = "A=c\n"
+test lns put "A='b'\n" after set "/A" "c" = "A='c'\n"
+test lns put "A=\"b\"\n" after set "/A" "c" = "A=\"c\"\n"
+test lns put "A='a b'\n" after set "/A" "c d" = "A='c d'\n"
+test lns put "  A=\"a b\"   # keep\n" after set "/A" "c d" = "  A=\"c d\"   # keep\n"
+test lns put "A=''\n" after set "/A" "" = "A=''\n"
+
+(* ... and switches to the quoting the new value needs *)
+test lns put "A=b\n" after set "/A" "c d" = "A=\"c d\"\n"
+test lns put "A=\n" after set "/A" "-l 127.0.0.1 -U 0" = "A=\"-l 127.0.0.1 -U 0\"\n"
+test lns put "A='b'\n" after set "/A" "it's" = "A=\"it's\"\n"
+test lns put "A=\"b\"\n" after set "/A" "say \"hi\"" = "A='say \"hi\"'\n"
+test lns put "A=\"b c\"\n" after set "/A" "" = "A=\n"
+
+(* New nodes: values are double-quoted, appended after the last line *)
+test lns put "# c\nPORT=11211\n" after set "/OPTIONS" "-l 127.0.0.1 -U 0" =
+  "# c\nPORT=11211\nOPTIONS=\"-l 127.0.0.1 -U 0\"\n"
+test lns put "" after set "/OPTIONS" "-l 127.0.0.1 -U 0" =
+  "OPTIONS=\"-l 127.0.0.1 -U 0\"\n"
+(* Appending to a file without a final newline rewrites its old last line
+   in the default layout; the value is kept *)
+test lns put "PORT=11211" after set "/OPTIONS" "-U 0" =
+  "PORT=\"11211\"\nOPTIONS=\"-U 0\"\n"
+test lns put "PORT=11211\n" after set "/OPTIONS" "-U 0" =
+  "PORT=11211\nOPTIONS=\"-U 0\"\n"
+test lns put "" after set "/A" "b" = "A=\"b\"\n"
+test lns put "" after set "/A" "" = "A=\n"
+test lns put "" after set "/#comment" "x" = "# x\n"
+
+(* Values that can't be written without escapes *)
+test lns put "A=b\n" after set "/A" "a'\"b" = *
+test lns put "A=b\n" after set "/A" "a\\b" = *
+test lns put "A=b\n" after set "/A" "$x" = *
+
+(* Shell constructs are refused, never guessed at *)
+test lns get "A=$(hostname)\n" = *
+test lns get "A=\"$(hostname)\"\n" = *
+test lns get "A=`hostname`\n" = *
+test lns get "A=\"`hostname`\"\n" = *
+test lns get "A=$B\n" = *
+test lns get "A=\"${B}\"\n" = *
+test lns get "A=b;\n" = *
+test lns get "A=b; B=c\n" = *
+test lns get "A=\"b;c\"\n" = *
+test lns get "A=(b c)\n" = *
+test lns get "A[0]=b\n" = *
+test lns get "A+=b\n" = *
+test lns get "A=\"b\n" = *
+test lns get "A=b\"\n" = *
+test lns get "A='b\n" = *
+test lns get "A=\"b'\n" = *
+test lns get "A=\"b\nc\"\n" = *
+test lns get "A=\"b\\\"c\"\n" = *
+test lns get "A='b\\'c'\n" = *
+test lns get "A=b\\ c\n" = *
+test lns get "A='b'c\n" = *
+test lns get "A=\"b\"\"c\"\n" = *
+test lns get "A=\"b\"#c\n" = *
+test lns get "A=b#c\n" = *
+test lns get "A=b c\n" = *
+test lns get "A= b\n" = *
+test lns get "A =b\n" = *
+test lns get "1A=b\n" = *
+test lns get "A-B=c\n" = *
+test lns get "A=~/x\n" = *
+test lns get "A=b*\n" = *
+test lns get "A=b|c\n" = *
+test lns get "A=b&\n" = *
+test lns get ". /etc/sysconfig/other\n" = *
+test lns get "source /etc/sysconfig/other\n" = *
+test lns get "unset A\n" = *
+test lns get "export A\n" = *
+test lns get "memcached -d\n" = *
+test lns get "A=b\r\n" = *
