@@ -378,7 +378,8 @@ static int add_instances(Config *c, ErrorInfo *e) {
                 names = nn;
                 n++;
         }
-        qsort(names, n, sizeof *names, cmp_str);
+        if (n > 1)
+                qsort(names, n, sizeof *names, cmp_str);
         for (size_t i = 0; i < n && r >= 0; i++) {
                 _cleanup_free_ char *path = NULL, *inst = strndup(names[i] + pl, strlen(names[i]) - pl - sl);
                 if (!inst || asprintf(&path, "%s/%s", p->instance_dir, names[i]) < 0) {
