@@ -29,6 +29,7 @@ at_exit() {
         exit $rc
 }
 trap at_exit EXIT
+trap 'echo "FAIL: ${BASH_SOURCE[0]##*/} line $LINENO: $BASH_COMMAND" >&2' ERR
 trap 'exit 130' INT TERM
 on_exit() { CLEANUPS+=("$*"); }
 
@@ -70,6 +71,15 @@ EOF
         cp "$ROOTFS/etc/memcached.conf" "$IT_DIR/exposed.conf"
 }
 
+# Number of entries in a directory, 0 when it does not exist.
+count_entries() {
+        if [ -d "$1" ]; then
+                find "$1" -mindepth 1 -maxdepth 1 | wc -l
+        else
+                echo 0
+        fi
+}
+
 # ---- systemd-nspawn ----
 
 NSPAWN_PID=
@@ -91,7 +101,8 @@ machine_boot() {
         on_exit machine_stop
 
         local i p ppid
-        for ((i = 0; i < 200 && -z "$PID1"; i++)); do
+        for ((i = 0; i < 200; i++)); do
+                [ -z "$PID1" ] || break
                 kill -0 "$NSPAWN_PID" 2>/dev/null || { cat "$IT_DIR/nspawn.log"; skip "systemd-nspawn cannot boot here"; }
                 for p in /proc/[0-9]*; do
                         ppid=$(awk '/^PPid:/ { print $2 }' "$p/status" 2>/dev/null) || continue
@@ -118,7 +129,11 @@ machine_boot() {
 machine_stop() {
         [ -n "$NSPAWN_PID" ] || return 0
         if kill -0 "$NSPAWN_PID" 2>/dev/null; then
-                [ -z "$PID1" ] || timeout 10 nsenter -t "$PID1" -a systemctl poweroff --no-block >/dev/null 2>&1 || true
+                if [ -n "$PID1" ]; then
+                        timeout 10 nsenter -t "$PID1" -a systemctl poweroff --no-block >/dev/null 2>&1 || true
+                else
+                        kill -TERM "$NSPAWN_PID" 2>/dev/null || true
+                fi
                 local i
                 for ((i = 0; i < 300; i++)); do
                         kill -0 "$NSPAWN_PID" 2>/dev/null || break

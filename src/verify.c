@@ -1,0 +1,595 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The live-daemon checks of verify.h: sock_diag, /proc, `stats settings`. */
+#include "verify.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <limits.h>
+#include <linux/inet_diag.h>
+#include <linux/sock_diag.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "cleanup.h"
+#include "util.h"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct mnl_socket *, mnl_socket_close);
+
+/* The stats reply is about 2 KiB; anything much larger is not memcached. */
+#define STATS_REPLY_MAX (64 * 1024)
+
+static int parse_pid(const char *s, pid_t *ret) {
+        long v;
+        int r = safe_atol(s, 1, INT32_MAX, &v);
+        if (r < 0)
+                return r;
+        *ret = (pid_t) v;
+        return 0;
+}
+
+int verify_read_pidfile(const char *path, pid_t *ret) {
+        _cleanup_free_ char *text = NULL;
+        char proc[64];
+        pid_t pid;
+        int r;
+
+        r = read_config_file(path, &text, NULL);
+        if (r < 0)
+                return r;
+        text[strcspn(text, " \t\r\n")] = '\0';
+        r = parse_pid(text, &pid);
+        if (r < 0)
+                return r;
+        /* A stale pid file names a process that is gone (or reused: the
+         * caller's socket check then finds no memcached sockets). */
+        snprintf(proc, sizeof proc, "/proc/%d", (int) pid);
+        if (access(proc, F_OK) < 0)
+                return -ESRCH;
+        *ret = pid;
+        return 0;
+}
+
+int verify_find_pids(pid_t **ret, size_t *ret_n) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0, allocated = 0;
+        struct dirent *de;
+
+        d = opendir("/proc");
+        if (!d)
+                return -errno;
+
+        while ((de = readdir(d))) {
+                char path[300], comm[64] = "";
+                _cleanup_close_ int fd = -1;
+                pid_t pid;
+                ssize_t k;
+
+                if (parse_pid(de->d_name, &pid) < 0)
+                        continue;
+                snprintf(path, sizeof path, "/proc/%s/comm", de->d_name);
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                        continue; /* exited meanwhile */
+                k = read(fd, comm, sizeof comm - 1);
+                if (k <= 0)
+                        continue;
+                comm[k] = '\0';
+                comm[strcspn(comm, "\n")] = '\0';
+                if (strcmp(comm, "memcached") != 0)
+                        continue;
+
+                if (n == allocated) {
+                        size_t a = allocated ? allocated * 2 : 4;
+                        pid_t *p = reallocarray(pids, a, sizeof *pids);
+                        if (!p)
+                                return -ENOMEM;
+                        pids = p;
+                        allocated = a;
+                }
+                pids[n++] = pid;
+        }
+
+        *ret = TAKE_PTR(pids);
+        *ret_n = n;
+        return 0;
+}
+
+int verify_parse_socket_link(const char *link, ino_t *ret) {
+        _cleanup_free_ char *num = NULL;
+        const char *p;
+        size_t len;
+        long v;
+        int r;
+
+        if (!link || strncmp(link, "socket:[", 8) != 0)
+                return -EINVAL;
+        p = link + 8;
+        len = strlen(p);
+        if (len < 2 || p[len - 1] != ']')
+                return -EINVAL;
+        num = strndup(p, len - 1);
+        if (!num)
+                return -ENOMEM;
+        r = safe_atol(num, 1, LONG_MAX, &v);
+        if (r < 0)
+                return r;
+        *ret = (ino_t) v;
+        return 0;
+}
+
+static int cmp_ino(const void *a, const void *b) {
+        ino_t x = *(const ino_t *) a, y = *(const ino_t *) b;
+        return x < y ? -1 : x > y;
+}
+
+int verify_collect_inodes(const pid_t *pids, size_t n_pids, ino_t **ret, size_t *ret_n) {
+        _cleanup_free_ ino_t *inodes = NULL;
+        size_t n = 0, allocated = 0;
+
+        for (size_t i = 0; i < n_pids; i++) {
+                _cleanup_(closedirp) DIR *d = NULL;
+                struct dirent *de;
+                char path[64];
+
+                snprintf(path, sizeof path, "/proc/%d/fd", (int) pids[i]);
+                d = opendir(path);
+                if (!d) {
+                        if (errno == ENOENT)
+                                continue; /* exited meanwhile */
+                        return -errno;
+                }
+                while ((de = readdir(d))) {
+                        char target[64];
+                        ssize_t k;
+                        ino_t ino;
+
+                        if (de->d_name[0] == '.')
+                                continue;
+                        k = readlinkat(dirfd(d), de->d_name, target, sizeof target - 1);
+                        if (k < 0)
+                                continue; /* closed meanwhile */
+                        target[k] = '\0';
+                        if (verify_parse_socket_link(target, &ino) < 0)
+                                continue;
+
+                        if (n == allocated) {
+                                size_t a = allocated ? allocated * 2 : 64;
+                                ino_t *p = reallocarray(inodes, a, sizeof *inodes);
+                                if (!p)
+                                        return -ENOMEM;
+                                inodes = p;
+                                allocated = a;
+                        }
+                        inodes[n++] = ino;
+                }
+        }
+
+        if (n > 0) {
+                size_t w = 1;
+                qsort(inodes, n, sizeof *inodes, cmp_ino);
+                for (size_t i = 1; i < n; i++)
+                        if (inodes[i] != inodes[w - 1])
+                                inodes[w++] = inodes[i];
+                n = w;
+        }
+
+        *ret = TAKE_PTR(inodes);
+        *ret_n = n;
+        return 0;
+}
+
+typedef struct DumpState {
+        const ino_t *inodes;
+        size_t n_inodes;
+        int protocol;
+        VerifySocket *sockets;
+        size_t n, allocated;
+        int error;
+} DumpState;
+
+static int add_socket(DumpState *st, int family, const void *addr, uint16_t port, ino_t ino) {
+        VerifySocket *s;
+
+        if (st->n == st->allocated) {
+                size_t a = st->allocated ? st->allocated * 2 : 8;
+                VerifySocket *p = reallocarray(st->sockets, a, sizeof *p);
+                if (!p)
+                        return -ENOMEM;
+                st->sockets = p;
+                st->allocated = a;
+        }
+        s = &st->sockets[st->n++];
+        *s = (VerifySocket) {
+                .protocol = st->protocol,
+                .family = family,
+                .port = port,
+                .inode = ino,
+        };
+        if (family == AF_INET)
+                memcpy(&s->addr.v4, addr, sizeof s->addr.v4);
+        else
+                memcpy(&s->addr.v6, addr, sizeof s->addr.v6);
+        return 0;
+}
+
+static bool inode_wanted(const DumpState *st, ino_t ino) {
+        return st->n_inodes > 0 &&
+                bsearch(&ino, st->inodes, st->n_inodes, sizeof *st->inodes, cmp_ino);
+}
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data) {
+        DumpState *st = data;
+        const struct inet_diag_msg *m;
+        int r;
+
+        if (mnl_nlmsg_get_payload_len(nlh) < sizeof *m)
+                return MNL_CB_OK;
+        m = mnl_nlmsg_get_payload(nlh);
+        if (!inode_wanted(st, (ino_t) m->idiag_inode))
+                return MNL_CB_OK;
+        if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
+                return MNL_CB_OK;
+
+        r = add_socket(st, m->idiag_family, m->id.idiag_src, ntohs(m->id.idiag_sport),
+                       (ino_t) m->idiag_inode);
+        if (r < 0) {
+                st->error = r;
+                return MNL_CB_ERROR;
+        }
+        return MNL_CB_OK;
+}
+
+/* One SOCK_DIAG_BY_FAMILY dump. STATES is the kernel-side filter: only
+ * sockets in these states are sent to us at all. */
+static int diag_dump(struct mnl_socket *nl, int family, int protocol, uint32_t states, DumpState *st) {
+        /* 32 KiB per read as `ss` uses; the kernel fills up to that much. */
+        _cleanup_free_ char *buf = malloc(32768);
+        unsigned portid = mnl_socket_get_portid(nl);
+        unsigned seq = (unsigned) time(NULL) ^ (unsigned) (family << 8 | protocol);
+        struct inet_diag_req_v2 *req;
+        struct nlmsghdr *nlh;
+        ssize_t k;
+        int r;
+
+        if (!buf)
+                return -ENOMEM;
+
+        nlh = mnl_nlmsg_put_header(buf);
+        nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        nlh->nlmsg_seq = seq;
+        req = mnl_nlmsg_put_extra_header(nlh, sizeof *req);
+        req->sdiag_family = (uint8_t) family;
+        req->sdiag_protocol = (uint8_t) protocol;
+        req->idiag_states = states;
+
+        if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+                return -errno;
+
+        st->protocol = protocol;
+        for (;;) {
+                k = mnl_socket_recvfrom(nl, buf, 32768);
+                if (k < 0)
+                        return -errno;
+                r = mnl_cb_run(buf, (size_t) k, seq, portid, dump_cb, st);
+                if (r == MNL_CB_STOP)
+                        return 0;
+                if (r < 0)
+                        return st->error < 0 ? st->error : -errno;
+        }
+}
+
+/* Fallback when the kernel lacks the diag module for a protocol (ENOENT):
+ * the /proc/net tables, filtered by state and inode as above. */
+static int proc_net_scan(const char *path, int family, int protocol, int only_state, DumpState *st) {
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *line = NULL;
+        size_t size = 0;
+
+        f = fopen(path, "re");
+        if (!f)
+                return errno == ENOENT ? 0 : -errno; /* no IPv6 configured */
+        st->protocol = protocol;
+
+        while (getline(&line, &size, f) > 0) {
+                char local[64];
+                unsigned state, port;
+                unsigned long inode;
+                unsigned char addr[16];
+
+                /* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+                if (sscanf(line, " %*s %63[0-9A-Fa-f]:%x %*s %x %*s %*s %*s %*s %*s %lu",
+                           local, &port, &state, &inode) != 4)
+                        continue; /* the header line */
+                if (only_state >= 0 && (int) state != only_state)
+                        continue;
+                if (!inode_wanted(st, (ino_t) inode))
+                        continue;
+                /* The kernel prints each 32-bit word in host order. */
+                size_t words = family == AF_INET ? 1 : 4;
+                if (strlen(local) != words * 8)
+                        continue;
+                for (size_t w = 0; w < words; w++) {
+                        char hex[9];
+                        uint32_t v;
+                        memcpy(hex, local + w * 8, 8);
+                        hex[8] = '\0';
+                        v = (uint32_t) strtoul(hex, NULL, 16);
+                        memcpy(addr + w * 4, &v, 4);
+                }
+                int r = add_socket(st, family, addr, (uint16_t) port, (ino_t) inode);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int verify_list_sockets(const ino_t *inodes, size_t n_inodes, VerifySocket **ret, size_t *ret_n) {
+        static const struct {
+                int family, protocol;
+                uint32_t states;
+                const char *proc;
+        } dumps[] = {
+                { AF_INET, IPPROTO_TCP, 1u << TCP_LISTEN, "/proc/net/tcp" },
+                { AF_INET6, IPPROTO_TCP, 1u << TCP_LISTEN, "/proc/net/tcp6" },
+                { AF_INET, IPPROTO_UDP, UINT32_MAX, "/proc/net/udp" },
+                { AF_INET6, IPPROTO_UDP, UINT32_MAX, "/proc/net/udp6" },
+        };
+        _cleanup_(mnl_socket_closep) struct mnl_socket *nl = NULL;
+        DumpState st = { .inodes = inodes, .n_inodes = n_inodes };
+        int r = 0;
+
+        if (n_inodes == 0) {
+                *ret = NULL;
+                *ret_n = 0;
+                return 0;
+        }
+
+        nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+        if (!nl)
+                return -errno;
+        if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+                r = -errno;
+                goto finish;
+        }
+
+        for (size_t i = 0; i < ELEMENTSOF(dumps); i++) {
+                r = diag_dump(nl, dumps[i].family, dumps[i].protocol, dumps[i].states, &st);
+                if (r == -ENOENT || r == -EAFNOSUPPORT) {
+                        bool tcp = dumps[i].protocol == IPPROTO_TCP;
+                        r = proc_net_scan(dumps[i].proc, dumps[i].family, dumps[i].protocol,
+                                          tcp ? TCP_LISTEN : -1, &st);
+                }
+                if (r < 0)
+                        goto finish;
+        }
+
+        *ret = TAKE_PTR(st.sockets);
+        *ret_n = st.n;
+        r = 0;
+finish:
+        free(st.sockets);
+        return r;
+}
+
+char *verify_socket_to_string(const VerifySocket *s) {
+        char host[INET6_ADDRSTRLEN];
+        char *out;
+
+        if (!inet_ntop(s->family, &s->addr, host, sizeof host))
+                return NULL;
+        if (asprintf(&out, s->family == AF_INET6 ? "[%s]:%u" : "%s:%u", host, (unsigned) s->port) < 0)
+                return NULL;
+        return out;
+}
+
+void verify_judge(const VerifySocket *s, size_t n, size_t *ret_udp, size_t *ret_bad_tcp) {
+        size_t udp = 0, bad = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                if (s[i].protocol == IPPROTO_UDP)
+                        udp++;
+                else if (!addr_class_allowed(addr_classify_raw(s[i].family, &s[i].addr)))
+                        bad++;
+        }
+        *ret_udp = udp;
+        *ret_bad_tcp = bad;
+}
+
+int verify_parse_stats(const char *text, long *ret_udpport, char **ret_inter) {
+        _cleanup_free_ char *inter = NULL;
+        long udpport = -1;
+        bool end = false;
+
+        for (const char *l = text; l && *l;) {
+                const char *eol = strchr(l, '\n');
+                size_t len = eol ? (size_t) (eol - l) : strlen(l);
+                _cleanup_free_ char *line = strndup(l, len);
+
+                if (!line)
+                        return -ENOMEM;
+                if (len > 0 && line[len - 1] == '\r')
+                        line[len - 1] = '\0';
+
+                if (strcmp(line, "END") == 0) {
+                        end = true;
+                        break;
+                }
+                if (strncmp(line, "STAT udpport ", 13) == 0) {
+                        long v;
+                        if (safe_atol(line + 13, 0, 65535, &v) < 0)
+                                return -EBADMSG;
+                        udpport = v;
+                } else if (strncmp(line, "STAT inter ", 11) == 0) {
+                        free(inter);
+                        inter = strdup(line + 11);
+                        if (!inter)
+                                return -ENOMEM;
+                } else if (strncmp(line, "STAT ", 5) != 0)
+                        return -EBADMSG; /* ERROR, CLIENT_ERROR, anything else */
+
+                l = eol ? eol + 1 : NULL;
+        }
+        if (!end)
+                return -EBADMSG;
+
+        *ret_udpport = udpport;
+        *ret_inter = TAKE_PTR(inter);
+        return 0;
+}
+
+static long ms_left(const struct timespec *deadline) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+        return ms > 0 ? ms : 0;
+}
+
+/* Waits for EVENTS on FD until DEADLINE: 0, -ETIMEDOUT or -errno. */
+static int wait_fd(int fd, short events, const struct timespec *deadline) {
+        for (;;) {
+                struct pollfd p = { .fd = fd, .events = events };
+                int k = poll(&p, 1, (int) ms_left(deadline));
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        return -ETIMEDOUT;
+                return 0;
+        }
+}
+
+/* The address to connect to for a listener, or false if we must not. */
+static bool stats_target(const VerifySocket *s, struct sockaddr_storage *ss, socklen_t *len, int *rank) {
+        AddrClass c = addr_classify_raw(s->family, &s->addr);
+
+        if (s->protocol != IPPROTO_TCP)
+                return false;
+        memset(ss, 0, sizeof *ss);
+        if (s->family == AF_INET) {
+                struct sockaddr_in *a = (struct sockaddr_in *) ss;
+                a->sin_family = AF_INET;
+                a->sin_port = htons(s->port);
+                /* A wildcard listener is reachable through loopback, which
+                 * keeps the probe on this host. */
+                a->sin_addr.s_addr = c == ADDR_WILDCARD ? htonl(INADDR_LOOPBACK) : s->addr.v4.s_addr;
+                *len = sizeof *a;
+        } else {
+                struct sockaddr_in6 *a = (struct sockaddr_in6 *) ss;
+                a->sin6_family = AF_INET6;
+                a->sin6_port = htons(s->port);
+                a->sin6_addr = c == ADDR_WILDCARD ? in6addr_loopback : s->addr.v6;
+                *len = sizeof *a;
+        }
+        /* Prefer loopback: it is always up, and never leaves the host. */
+        *rank = (c == ADDR_LOOPBACK || c == ADDR_WILDCARD) ? 0 : c == ADDR_PRIVATE ? 1 : -1;
+        return *rank >= 0;
+}
+
+static int query_one(const struct sockaddr_storage *ss, socklen_t len, unsigned timeout_ms,
+                     long *ret_udpport, char **ret_inter) {
+        static const char request[] = "stats settings\r\n";
+        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *buf = NULL;
+        struct timespec deadline;
+        size_t have = 0, sent = 0;
+        int r;
+
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += timeout_ms / 1000;
+        deadline.tv_nsec += (long) (timeout_ms % 1000) * 1000000;
+        if (deadline.tv_nsec >= 1000000000) {
+                deadline.tv_sec++;
+                deadline.tv_nsec -= 1000000000;
+        }
+
+        fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return -errno;
+        if (connect(fd, (const struct sockaddr *) ss, len) < 0) {
+                int err = 0;
+                socklen_t el = sizeof err;
+
+                if (errno != EINPROGRESS)
+                        return -errno;
+                r = wait_fd(fd, POLLOUT, &deadline);
+                if (r < 0)
+                        return r;
+                if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
+                        return -errno;
+                if (err != 0)
+                        return -err;
+        }
+
+        while (sent < sizeof request - 1) {
+                ssize_t k = send(fd, request + sent, sizeof request - 1 - sent, MSG_NOSIGNAL);
+                if (k < 0 && errno == EAGAIN) {
+                        r = wait_fd(fd, POLLOUT, &deadline);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (k < 0)
+                        return -errno;
+                sent += (size_t) k;
+        }
+
+        buf = malloc(STATS_REPLY_MAX + 1);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t k;
+
+                r = wait_fd(fd, POLLIN, &deadline);
+                if (r < 0)
+                        return r;
+                k = recv(fd, buf + have, STATS_REPLY_MAX - have, 0);
+                if (k < 0 && (errno == EAGAIN || errno == EINTR))
+                        continue;
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        return -ECONNRESET;
+                have += (size_t) k;
+                buf[have] = '\0';
+                if ((have >= 5 && strcmp(buf + have - 5, "END\r\n") == 0) ||
+                    strstr(buf, "ERROR"))
+                        break;
+                if (have >= STATS_REPLY_MAX)
+                        return -EMSGSIZE;
+        }
+
+        return verify_parse_stats(buf, ret_udpport, ret_inter);
+}
+
+int verify_query_stats(const VerifySocket *s, size_t n, unsigned timeout_ms,
+                       long *ret_udpport, char **ret_inter) {
+        int r = -ENOENT;
+
+        for (int want = 0; want <= 1; want++)
+                for (size_t i = 0; i < n; i++) {
+                        struct sockaddr_storage ss;
+                        socklen_t len;
+                        int rank;
+
+                        if (!stats_target(&s[i], &ss, &len, &rank) || rank != want)
+                                continue;
+                        r = query_one(&ss, len, timeout_ms, ret_udpport, ret_inter);
+                        if (r >= 0)
+                                return 0;
+                }
+        return r;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Verification of the live daemon (owned by the service/verify part; the
+ * command layer reaches it through service.h). Reads the sockets of given
+ * PIDs from the kernel with sock_diag netlink, asking only for TCP listeners
+ * and UDP sockets, so the cost does not grow with established connections,
+ * and asks the daemon for its `stats settings` over a loopback or private
+ * listener. All functions return 0 or a negative errno and write ret_* only
+ * on success; returned memory is owned by the caller.
+ */
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef struct VerifySocket {
+        int protocol;           /* IPPROTO_TCP (listener) or IPPROTO_UDP */
+        int family;             /* AF_INET or AF_INET6 */
+        union {
+                struct in_addr v4;
+                struct in6_addr v6;
+        } addr;
+        uint16_t port;          /* host byte order */
+        ino_t inode;
+} VerifySocket;
+
+/* Every memcached process of the system: comm "memcached" in /proc. */
+int verify_find_pids(pid_t **ret, size_t *ret_n);
+
+/* The PID in a pid file, if that process exists; -ESRCH when it does not. */
+int verify_read_pidfile(const char *path, pid_t *ret);
+
+/* Parses a /proc/PID/fd link target "socket:[INODE]"; -EINVAL otherwise. */
+int verify_parse_socket_link(const char *link, ino_t *ret);
+
+/* The socket inodes held open by PIDS, sorted and without duplicates.
+ * Processes that vanished in between are skipped. */
+int verify_collect_inodes(const pid_t *pids, size_t n_pids, ino_t **ret, size_t *ret_n);
+
+/* TCP listeners and UDP sockets (IPv4 and IPv6) whose inode is in the
+ * sorted INODES array. */
+int verify_list_sockets(const ino_t *inodes, size_t n_inodes, VerifySocket **ret, size_t *ret_n);
+
+/* "127.0.0.1:11211" or "[::1]:11211" (malloc()ed, NULL on OOM). */
+char *verify_socket_to_string(const VerifySocket *s);
+
+/* Judges a socket list: the number of UDP sockets and of TCP listeners
+ * bound to an address that is not loopback or private (addr.h). */
+void verify_judge(const VerifySocket *s, size_t n, size_t *ret_udp, size_t *ret_bad_tcp);
+
+/* Parses the reply to `stats settings`: the value of "STAT udpport" (-1 if
+ * absent) and of "STAT inter" (NULL if absent). -EBADMSG when the reply does
+ * not end with "END". */
+int verify_parse_stats(const char *text, long *ret_udpport, char **ret_inter);
+
+/* Sends `stats settings` to the first TCP listener of S that is loopback or
+ * private (a wildcard listener is reached through loopback), with a timeout
+ * on connect, send and receive. -ENOENT when there is no such listener. */
+int verify_query_stats(const VerifySocket *s, size_t n, unsigned timeout_ms,
+                       long *ret_udpport, char **ret_inter);

@@ -1,0 +1,69 @@
+#!/bin/bash
+# Scenario 3: a RHEL-shaped system (Rocky 9 os-release, /etc/sysconfig/memcached,
+# RHEL's memcached.service with EnvironmentFile= and $OPTIONS) booted with
+# systemd-nspawn from an overlay of this machine. memharden must pick the rhel
+# profile, harden OPTIONS, restart over D-Bus and prove it on the live daemon.
+. "$(dirname "$0")/lib.sh"
+
+overlay_up
+cat >"$ROOTFS/etc/os-release" <<'EOF2'
+NAME="Rocky Linux"
+VERSION="9.3 (Blue Onyx)"
+ID="rocky"
+ID_LIKE="rhel centos fedora"
+VERSION_ID="9.3"
+PLATFORM_ID="platform:el9"
+PRETTY_NAME="Rocky Linux 9.3 (Blue Onyx)"
+EOF2
+mkdir -p "$ROOTFS/etc/sysconfig"
+cat >"$ROOTFS/etc/sysconfig/memcached" <<'EOF2'
+PORT="11211"
+USER="memcache"
+MAXCONN="1024"
+CACHESIZE="64"
+OPTIONS="-l 0.0.0.0 -U 11211"
+EOF2
+cp "$ROOTFS/etc/sysconfig/memcached" "$IT_DIR/exposed.sysconfig"
+# As RHEL ships it (without its sandboxing lines, which change nothing here).
+cat >"$ROOTFS/etc/systemd/system/memcached.service" <<'EOF2'
+[Unit]
+Description=memcached daemon
+Before=httpd.service
+After=network.target
+
+[Service]
+EnvironmentFile=/etc/sysconfig/memcached
+ExecStart=/usr/bin/memcached -p ${PORT} -u ${USER} -m ${CACHESIZE} -c ${MAXCONN} $OPTIONS
+
+[Install]
+WantedBy=multi-user.target
+EOF2
+machine_boot
+
+step "scenario 3: RHEL-shaped memcached.service exposed (OPTIONS=\"-l 0.0.0.0 -U $PORT\")"
+in_machine systemctl restart memcached.service
+machine_wait_tcp
+before=$(in_machine "$T/mcprobe" udp-stats "$PORT") || fail "no UDP reply from the exposed memcached"
+echo "before: $before"
+pid0=$(main_pid)
+
+machine_apply_watched
+[ "$APPLY_RC" = 0 ] || fail "apply exited $APPLY_RC"
+grep -q "/etc/sysconfig/memcached" "$IT_DIR/apply.out" || fail "apply did not work on /etc/sysconfig/memcached"
+echo "sysconfig now:"
+sed 's/^/  | /' "$ROOTFS/etc/sysconfig/memcached"
+grep -Eq '^OPTIONS=.*-U *0' "$ROOTFS/etc/sysconfig/memcached" || fail "OPTIONS does not turn UDP off"
+pid1=$(main_pid)
+[ "$pid1" != 0 ] && [ "$pid1" != "$pid0" ] || fail "MainPID did not change ($pid0 -> $pid1)"
+in_machine cat "/proc/$pid1/cmdline" | tr '\0' ' ' | sed 's/^/running: /'
+echo
+if after=$(in_machine "$T/mcprobe" udp-stats "$PORT"); then
+        fail "UDP still answers after apply: $after"
+fi
+in_machine "$T/mcprobe" tcp-setget "$PORT" || fail "TCP set/get on 127.0.0.1 broken after apply"
+[ "$(count_entries "$ROOTFS/var/backups/memharden")" -gt 0 ] || fail "no backup under /var/backups/memharden"
+echo "RESULT rhel: before: $before"
+echo "RESULT rhel: after:  $after"
+echo "RESULT rhel: MainPID $pid0 -> $pid1; $(cat "$IT_DIR/watch.out")"
+echo
+echo "PASS"
