@@ -61,6 +61,8 @@ AddrClass addr_classify_host(const char *host) {
 
         if (!host || !*host)
                 return ADDR_INVALID;
+        if (strcmp(host, "*") == 0) /* memcached binds every interface for "*" */
+                return ADDR_WILDCARD;
         if (inet_pton(AF_INET, host, &v4) == 1)
                 return classify_v4(&v4);
         if (inet_pton(AF_INET6, host, &v6) == 1)

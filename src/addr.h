@@ -14,7 +14,7 @@
 typedef enum AddrClass {
         ADDR_LOOPBACK,  /* 127.0.0.0/8, ::1, localhost */
         ADDR_PRIVATE,   /* 10/8, 172.16/12, 192.168/16, fc00::/7 */
-        ADDR_WILDCARD,  /* 0.0.0.0, :: */
+        ADDR_WILDCARD,  /* 0.0.0.0, ::, * */
         ADDR_PUBLIC,    /* any other address */
         ADDR_HOSTNAME,  /* a name we will not resolve: unverifiable */
         ADDR_INVALID,
@@ -31,6 +31,9 @@ static inline bool addr_class_allowed(AddrClass c) {
 }
 
 const char *addr_class_to_string(AddrClass c);
+
+/* memcached splits a -l value into elements at both of these. */
+#define LISTEN_SEPARATORS ",;"
 
 /* The host of one element of a memcached -l list, in the forms memcached
  * accepts: ADDR, ADDR:PORT, [V6], [V6]:PORT, V6, each optionally prefixed

@@ -96,7 +96,7 @@ int policy_check_listen(const char *listen, ErrorInfo *e) {
 
         if (!copy)
                 return -ENOMEM;
-        for (char *save = NULL, *el = strtok_r(copy, ",", &save); el; el = strtok_r(NULL, ",", &save), n++) {
+        for (char *save = NULL, *el = strtok_r(copy, LISTEN_SEPARATORS, &save); el; el = strtok_r(NULL, LISTEN_SEPARATORS, &save), n++) {
                 AddrClass c = classify_element(el);
                 if (!addr_class_allowed(c))
                         return error_set(e, -EINVAL, "use", el, 0,
@@ -130,10 +130,12 @@ static int note_unsafe(Builder *b, const Arg *a, const char *element, AddrClass 
         return 0;
 }
 
-/* Keeps the safe elements of one -l value; *ret_kept is NULL when none is. */
+/* Keeps the safe elements of one -l value; *ret_kept is NULL when none is,
+ * and the value itself when nothing was dropped (empty elements, which
+ * memcached skips, are no reason to rewrite it). */
 static int filter_listen(Builder *b, const Arg *a, char **ret_kept) {
         _cleanup_free_ char *copy = strdup(a->value), *kept = NULL;
-        size_t len = 0;
+        size_t len = 0, dropped = 0;
         int r;
 
         if (!copy)
@@ -141,15 +143,28 @@ static int filter_listen(Builder *b, const Arg *a, char **ret_kept) {
         kept = calloc(1, strlen(a->value) + 1);
         if (!kept)
                 return -ENOMEM;
-        for (char *save = NULL, *el = strtok_r(copy, ",", &save); el; el = strtok_r(NULL, ",", &save)) {
+        for (char *save = NULL, *el = strtok_r(copy, LISTEN_SEPARATORS, &save); el; el = strtok_r(NULL, LISTEN_SEPARATORS, &save)) {
                 AddrClass c = classify_element(el);
                 if (!addr_class_allowed(c)) {
                         r = note_unsafe(b, a, el, c);
                         if (r < 0)
                                 return r;
+                        dropped++;
                         continue;
                 }
                 len += (size_t) sprintf(kept + len, "%s%s", len ? "," : "", el);
+        }
+        if (len == 0 && dropped == 0) {
+                /* No address at all: memcached would not start. */
+                r = add_finding(b, "listen-invalid", SEVERITY_MEDIUM, a->line,
+                                "-l '%s' names no address", a->value);
+                if (r < 0)
+                        return r;
+        }
+        if (len > 0 && dropped == 0) {
+                free(kept);
+                if (!(kept = strdup(a->value)))
+                        return -ENOMEM;
         }
         *ret_kept = len ? TAKE_PTR(kept) : NULL;
         return 0;

@@ -2,6 +2,7 @@
 #include "profile.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,8 +118,19 @@ int profile_detect(const char *root, const Profile **ret, char **ret_id) {
 
         for (size_t i = 0; i < ELEMENTSOF(os_release) && r < 0; i++) {
                 _cleanup_free_ char *p = path_join(root, os_release[i]);
+                char target[PATH_MAX];
+                ssize_t k;
+
                 if (!p)
                         return -ENOMEM;
+                /* An absolute link means the image's own root, not ours. */
+                k = readlink(p, target, sizeof target - 1);
+                if (k > 0 && target[0] == '/') {
+                        target[k] = '\0';
+                        free(p);
+                        if (!(p = path_join(root, target)))
+                                return -ENOMEM;
+                }
                 r = read_config_file(p, &text, NULL);
                 if (r < 0 && r != -ENOENT)
                         return r;
