@@ -1,0 +1,639 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Unit tests for policy.c: the hardening rule over hand-built option lists. */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "policy.h"
+
+#define ARG(l, v) { .letter = (l), .value = (char *) (v), .path = (char *) "/files/x/" #l, .line = __LINE__, .effective = true }
+#define ARG_IGNORED(l, v) { .letter = (l), .value = (char *) (v), .path = (char *) "/files/x/" #l, .line = 42, .effective = false }
+
+static PolicyResult eval(const Arg *args, size_t n, const char *listen) {
+        PolicyResult r = {};
+
+        ck_assert_int_eq(policy_evaluate(args, n, listen, &r), 0);
+        ck_assert(r.n_edits == 0 || r.edits);
+        ck_assert(r.n_findings == 0 || r.findings);
+        return r;
+}
+
+static const Finding *find(const PolicyResult *r, const char *id) {
+        for (size_t i = 0; i < r->n_findings; i++)
+                if (strcmp(r->findings[i].id, id) == 0)
+                        return &r->findings[i];
+        return NULL;
+}
+
+static bool has_finding_above_info(const PolicyResult *r) {
+        for (size_t i = 0; i < r->n_findings; i++)
+                if (r->findings[i].severity > SEVERITY_INFO)
+                        return true;
+        return false;
+}
+
+/* The edits that touch ARG, or append LETTER. */
+static size_t count_edits_on(const PolicyResult *r, size_t arg) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < r->n_edits; i++)
+                if (r->edits[i].op != EDIT_APPEND && r->edits[i].arg == arg)
+                        n++;
+        return n;
+}
+
+static size_t count_appends(const PolicyResult *r, char letter) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < r->n_edits; i++)
+                if (r->edits[i].op == EDIT_APPEND && r->edits[i].letter == letter)
+                        n++;
+        return n;
+}
+
+static const Edit *edit_on(const PolicyResult *r, size_t arg) {
+        for (size_t i = 0; i < r->n_edits; i++)
+                if (r->edits[i].op != EDIT_APPEND && r->edits[i].arg == arg)
+                        return &r->edits[i];
+        return NULL;
+}
+
+static const Edit *append_of(const PolicyResult *r, char letter) {
+        for (size_t i = 0; i < r->n_edits; i++)
+                if (r->edits[i].op == EDIT_APPEND && r->edits[i].letter == letter)
+                        return &r->edits[i];
+        return NULL;
+}
+
+START_TEST(test_hardened_is_compliant) {
+        Arg args[] = { ARG('m', "64"), ARG('l', "127.0.0.1"), ARG('U', "0") };
+        PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
+
+        ck_assert_uint_eq(r.n_edits, 0);
+        ck_assert(!has_finding_above_info(&r));
+        ck_assert(policy_compliant(&r));
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_listen_missing) {
+        Arg args[] = { ARG('m', "64"), ARG('U', "0") };
+        PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
+        const Edit *e;
+        const Finding *f;
+
+        ck_assert_uint_eq(r.n_edits, 1);
+        e = append_of(&r, 'l');
+        ck_assert_ptr_nonnull(e);
+        ck_assert_str_eq(e->value, "127.0.0.1");
+        f = find(&r, "listen-missing");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_gt(f->severity, SEVERITY_INFO);
+        ck_assert_ptr_nonnull(f->message);
+        ck_assert(!policy_compliant(&r));
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_listen_wildcard_set_in_place) {
+        Arg args[] = { ARG('p', "11211"), ARG('l', "0.0.0.0"), ARG('U', "0") };
+        PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
+        const Edit *e;
+        const Finding *f;
+
+        ck_assert_uint_eq(r.n_edits, 1);
+        e = edit_on(&r, 1);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_SET);
+        ck_assert_str_eq(e->value, "127.0.0.1");
+        ck_assert_uint_eq(count_appends(&r, 'l'), 0);
+        f = find(&r, "listen-wildcard");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_eq(f->severity, SEVERITY_HIGH);
+        ck_assert_uint_eq(f->line, args[1].line);
+        ck_assert(!policy_compliant(&r));
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_listen_list_keeps_safe) {
+        Arg args[] = { ARG('l', "10.0.0.5,0.0.0.0"), ARG('U', "0") };
+        PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
+        const Edit *e;
+
+        ck_assert_uint_eq(r.n_edits, 1);
+        e = edit_on(&r, 0);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_SET);
+        ck_assert_str_eq(e->value, "10.0.0.5");
+        ck_assert_ptr_nonnull(find(&r, "listen-wildcard"));
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_listen_public_and_hostname) {
+        Arg pub[] = { ARG('l', "8.8.8.8"), ARG('U', "0") };
+        Arg name[] = { ARG('l', "cache.example.com"), ARG('U', "0") };
+        PolicyResult r;
+        const Edit *e;
+
+        r = eval(pub, ELEMENTSOF(pub), NULL);
+        e = edit_on(&r, 0);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_SET);
+        ck_assert_str_eq(e->value, "127.0.0.1");
+        ck_assert_ptr_nonnull(find(&r, "listen-public"));
+        ck_assert_int_eq(find(&r, "listen-public")->severity, SEVERITY_HIGH);
+        policy_result_done(&r);
+
+        r = eval(name, ELEMENTSOF(name), NULL);
+        e = edit_on(&r, 0);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_SET);
+        ck_assert_str_eq(e->value, "127.0.0.1");
+        ck_assert_ptr_nonnull(find(&r, "listen-hostname"));
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_listen_star) {
+        /* memcached binds "*" like no address at all: every interface. */
+        Arg args[] = { ARG('l', "*"), ARG('U', "0") };
+        Arg port[] = { ARG('l', "127.0.0.1,*:11211"), ARG('U', "0") };
+        PolicyResult r;
+        const Edit *e;
+
+        r = eval(args, ELEMENTSOF(args), NULL);
+        e = edit_on(&r, 0);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_SET);
+        ck_assert_str_eq(e->value, "127.0.0.1");
+        ck_assert_msg(find(&r, "listen-wildcard"), "-l '*' not reported as listen-wildcard");
+        ck_assert_int_eq(find(&r, "listen-wildcard")->severity, SEVERITY_HIGH);
+        policy_result_done(&r);
+
+        r = eval(port, ELEMENTSOF(port), NULL);
+        e = edit_on(&r, 0);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_SET);
+        ck_assert_str_eq(e->value, "127.0.0.1");
+        ck_assert_msg(find(&r, "listen-wildcard"), "-l '*:11211' not reported as listen-wildcard");
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_listen_semicolon) {
+        /* memcached splits -l on ';' as well as ','. */
+        Arg ok[] = { ARG('l', "127.0.0.1;10.0.0.1"), ARG('U', "0") };
+        Arg mixed[] = { ARG('l', "10.0.0.1;0.0.0.0"), ARG('U', "0") };
+        PolicyResult r;
+        const Edit *e;
+
+        r = eval(ok, ELEMENTSOF(ok), NULL);
+        ck_assert_msg(r.n_edits == 0, "-l '127.0.0.1;10.0.0.1': %zu edits", r.n_edits);
+        ck_assert(policy_compliant(&r));
+        policy_result_done(&r);
+
+        r = eval(mixed, ELEMENTSOF(mixed), NULL);
+        e = edit_on(&r, 0);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_SET);
+        ck_assert_msg(strcmp(e->value, "10.0.0.1") == 0, "-l '10.0.0.1;0.0.0.0' set to '%s'", e->value);
+        ck_assert_ptr_nonnull(find(&r, "listen-wildcard"));
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_listen_empty_elements) {
+        /* Every edit comes with a finding above INFO, so a list with an empty
+         * element is either left alone or reported. */
+        static const char *const values[] = { "127.0.0.1,", ",127.0.0.1", "127.0.0.1,,10.0.0.1", ",", "" };
+
+        for (size_t i = 0; i < ELEMENTSOF(values); i++) {
+                Arg args[] = { ARG('l', values[i]), ARG('U', "0") };
+                PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
+
+                ck_assert_msg(policy_compliant(&r) == (r.n_edits == 0),
+                              "-l '%s': %zu edits but compliant=%d", values[i], r.n_edits, policy_compliant(&r));
+                policy_result_done(&r);
+        }
+}
+END_TEST
+
+START_TEST(test_listen_two_unsafe) {
+        Arg args[] = { ARG('l', "0.0.0.0"), ARG('m', "64"), ARG('l', "8.8.8.8"), ARG('U', "0") };
+        PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
+        const Edit *e;
+
+        ck_assert_uint_eq(r.n_edits, 2);
+        e = edit_on(&r, 0);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_SET);
+        ck_assert_str_eq(e->value, "127.0.0.1");
+        e = edit_on(&r, 2);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_DELETE);
+        ck_assert_uint_eq(count_edits_on(&r, 1), 0);
+        ck_assert_uint_eq(count_appends(&r, 'l'), 0);
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_listen_safe_and_unsafe) {
+        Arg args[] = { ARG('l', "127.0.0.1"), ARG('l', "0.0.0.0"), ARG('U', "0") };
+        Arg rev[] = { ARG('l', "0.0.0.0"), ARG('l', "192.168.1.10"), ARG('U', "0") };
+        PolicyResult r;
+        const Edit *e;
+
+        r = eval(args, ELEMENTSOF(args), NULL);
+        ck_assert_uint_eq(r.n_edits, 1);
+        e = edit_on(&r, 1);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_DELETE);
+        ck_assert_uint_eq(count_edits_on(&r, 0), 0);
+        ck_assert_uint_eq(count_appends(&r, 'l'), 0);
+        policy_result_done(&r);
+
+        r = eval(rev, ELEMENTSOF(rev), NULL);
+        ck_assert_uint_eq(r.n_edits, 1);
+        e = edit_on(&r, 0);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_DELETE);
+        ck_assert_uint_eq(count_edits_on(&r, 1), 0);
+        ck_assert_uint_eq(count_appends(&r, 'l'), 0);
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_listen_requested) {
+        Arg one[] = { ARG('l', "127.0.0.1"), ARG('U', "0") };
+        Arg two[] = { ARG('l', "127.0.0.1"), ARG('U', "0"), ARG('l', "0.0.0.0") };
+        Arg none[] = { ARG('U', "0") };
+        Arg same[] = { ARG('l', "10.1.2.3"), ARG('U', "0") };
+        PolicyResult r;
+        const Edit *e;
+
+        r = eval(one, ELEMENTSOF(one), "10.1.2.3");
+        ck_assert_uint_eq(r.n_edits, 1);
+        e = edit_on(&r, 0);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_SET);
+        ck_assert_str_eq(e->value, "10.1.2.3");
+        ck_assert(!policy_compliant(&r));
+        policy_result_done(&r);
+
+        r = eval(two, ELEMENTSOF(two), "10.1.2.3");
+        ck_assert_uint_eq(r.n_edits, 2);
+        e = edit_on(&r, 0);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_SET);
+        ck_assert_str_eq(e->value, "10.1.2.3");
+        e = edit_on(&r, 2);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_DELETE);
+        policy_result_done(&r);
+
+        r = eval(none, ELEMENTSOF(none), "10.1.2.3");
+        ck_assert_uint_eq(r.n_edits, 1);
+        e = append_of(&r, 'l');
+        ck_assert_ptr_nonnull(e);
+        ck_assert_str_eq(e->value, "10.1.2.3");
+        policy_result_done(&r);
+
+        r = eval(same, ELEMENTSOF(same), "10.1.2.3");
+        ck_assert_uint_eq(r.n_edits, 0);
+        ck_assert(policy_compliant(&r));
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_udp_enabled) {
+        Arg args[] = { ARG('l', "127.0.0.1"), ARG('U', "11211") };
+        PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
+        const Edit *e;
+        const Finding *f;
+
+        ck_assert_uint_eq(r.n_edits, 1);
+        e = edit_on(&r, 1);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_SET);
+        ck_assert_str_eq(e->value, "0");
+        f = find(&r, "udp-enabled");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_eq(f->severity, SEVERITY_HIGH);
+        ck_assert_uint_eq(f->line, args[1].line);
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_udp_implicit) {
+        Arg args[] = { ARG('l', "127.0.0.1"), ARG('m', "64") };
+        PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
+        const Edit *e;
+        const Finding *f;
+
+        ck_assert_uint_eq(r.n_edits, 1);
+        e = append_of(&r, 'U');
+        ck_assert_ptr_nonnull(e);
+        ck_assert_str_eq(e->value, "0");
+        f = find(&r, "udp-implicit");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_gt(f->severity, SEVERITY_INFO);
+        ck_assert(!policy_compliant(&r));
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_udp_zero) {
+        Arg args[] = { ARG('U', "0"), ARG('l', "127.0.0.1") };
+        PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
+
+        ck_assert_uint_eq(r.n_edits, 0);
+        ck_assert_ptr_null(find(&r, "udp-enabled"));
+        ck_assert_ptr_null(find(&r, "udp-implicit"));
+        ck_assert_ptr_null(find(&r, "udp-duplicate"));
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_udp_duplicate) {
+        Arg args[] = { ARG('U', "11211"), ARG('l', "127.0.0.1"), ARG('U', "0") };
+        PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
+        const Edit *e;
+
+        ck_assert_uint_eq(r.n_edits, 2);
+        e = edit_on(&r, 0);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_SET);
+        ck_assert_str_eq(e->value, "0");
+        e = edit_on(&r, 2);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_DELETE);
+        ck_assert_uint_eq(count_appends(&r, 'U'), 0);
+        ck_assert_ptr_nonnull(find(&r, "udp-duplicate"));
+        ck_assert_int_gt(find(&r, "udp-duplicate")->severity, SEVERITY_INFO);
+        ck_assert(!policy_compliant(&r));
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_unix_socket) {
+        Arg bare[] = { ARG('s', "/run/memcached/memcached.sock"), ARG('U', "0") };
+        Arg wild[] = { ARG('s', "/run/memcached/memcached.sock"), ARG('l', "0.0.0.0"), ARG('U', "0") };
+        PolicyResult r;
+        const Finding *f;
+
+        r = eval(bare, ELEMENTSOF(bare), NULL);
+        ck_assert_uint_eq(count_appends(&r, 'l'), 0);
+        ck_assert_ptr_null(find(&r, "listen-missing"));
+        f = find(&r, "unix-socket");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_eq(f->severity, SEVERITY_INFO);
+        policy_result_done(&r);
+
+        r = eval(wild, ELEMENTSOF(wild), NULL);
+        ck_assert_uint_eq(count_appends(&r, 'l'), 0);
+        ck_assert_uint_eq(count_edits_on(&r, 1), 0);
+        ck_assert_ptr_null(find(&r, "listen-wildcard"));
+        ck_assert_ptr_nonnull(find(&r, "unix-socket"));
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_ineffective_ignored) {
+        Arg l[] = { ARG_IGNORED('l', "0.0.0.0"), ARG('U', "0") };
+        Arg u[] = { ARG('l', "127.0.0.1"), ARG_IGNORED('U', "11211") };
+        Arg ok[] = { ARG('l', "127.0.0.1"), ARG('U', "0"), ARG_IGNORED('l', "0.0.0.0"), ARG_IGNORED('U', "1") };
+        PolicyResult r;
+        const Edit *e;
+        bool info_at_42;
+
+        /* The ignored -l is no listen setting at all. */
+        r = eval(l, ELEMENTSOF(l), NULL);
+        ck_assert_uint_eq(count_edits_on(&r, 0), 0);
+        e = append_of(&r, 'l');
+        ck_assert_ptr_nonnull(e);
+        ck_assert_str_eq(e->value, "127.0.0.1");
+        ck_assert_ptr_nonnull(find(&r, "listen-missing"));
+        ck_assert_ptr_null(find(&r, "listen-wildcard"));
+        info_at_42 = false;
+        for (size_t i = 0; i < r.n_findings; i++)
+                if (r.findings[i].severity == SEVERITY_INFO && r.findings[i].line == 42)
+                        info_at_42 = true;
+        ck_assert(info_at_42);
+        policy_result_done(&r);
+
+        r = eval(u, ELEMENTSOF(u), NULL);
+        ck_assert_uint_eq(count_edits_on(&r, 1), 0);
+        e = append_of(&r, 'U');
+        ck_assert_ptr_nonnull(e);
+        ck_assert_str_eq(e->value, "0");
+        ck_assert_ptr_null(find(&r, "udp-enabled"));
+        info_at_42 = false;
+        for (size_t i = 0; i < r.n_findings; i++)
+                if (r.findings[i].severity == SEVERITY_INFO && r.findings[i].line == 42)
+                        info_at_42 = true;
+        ck_assert(info_at_42);
+        policy_result_done(&r);
+
+        r = eval(ok, ELEMENTSOF(ok), NULL);
+        ck_assert_uint_eq(r.n_edits, 0);
+        ck_assert(policy_compliant(&r));
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_compliant_by_severity) {
+        PolicyResult r = {};
+
+        ck_assert(policy_compliant(&r));
+        ck_assert_int_eq(policy_add_finding(&r, "test-info", SEVERITY_INFO, 3, "just %s", "so"), 0);
+        ck_assert_uint_eq(r.n_findings, 1);
+        ck_assert_str_eq(r.findings[0].id, "test-info");
+        ck_assert_str_eq(r.findings[0].message, "just so");
+        ck_assert_uint_eq(r.findings[0].line, 3);
+        ck_assert(policy_compliant(&r));
+        ck_assert_int_eq(policy_add_finding(&r, "test-low", SEVERITY_LOW, 0, "%d", 7), 0);
+        ck_assert(!policy_compliant(&r));
+        policy_result_done(&r);
+
+        r = (PolicyResult) {};
+        ck_assert_int_eq(policy_add_finding(&r, "test-high", SEVERITY_HIGH, 0, "x"), 0);
+        ck_assert(!policy_compliant(&r));
+        policy_result_done(&r);
+}
+END_TEST
+
+START_TEST(test_severity_to_string) {
+        Severity all[] = { SEVERITY_INFO, SEVERITY_LOW, SEVERITY_MEDIUM, SEVERITY_HIGH };
+
+        for (size_t i = 0; i < ELEMENTSOF(all); i++) {
+                ck_assert_ptr_nonnull(severity_to_string(all[i]));
+                for (size_t j = 0; j < i; j++)
+                        ck_assert_str_ne(severity_to_string(all[i]), severity_to_string(all[j]));
+        }
+}
+END_TEST
+
+/* Applies R's edits to ARGS (SET, then DELETE by original index, then APPEND)
+ * into OUT, which holds at least n + r->n_edits entries. */
+static size_t apply(const Arg *args, size_t n, const PolicyResult *r, Arg *out) {
+        bool deleted[16] = {};
+        Arg tmp[16];
+        size_t m = 0;
+
+        ck_assert_uint_le(n, ELEMENTSOF(tmp));
+        memcpy(tmp, args, n * sizeof(Arg));
+        for (size_t i = 0; i < r->n_edits; i++) {
+                const Edit *e = &r->edits[i];
+
+                if (e->op == EDIT_APPEND)
+                        continue;
+                ck_assert_uint_lt(e->arg, n);
+                ck_assert_msg(tmp[e->arg].effective, "edit on an ineffective arg %zu", e->arg);
+                if (e->op == EDIT_SET)
+                        tmp[e->arg].value = e->value;
+                else
+                        deleted[e->arg] = true;
+        }
+        for (size_t i = 0; i < n; i++)
+                if (!deleted[i])
+                        out[m++] = tmp[i];
+        for (size_t i = 0; i < r->n_edits; i++)
+                if (r->edits[i].op == EDIT_APPEND)
+                        out[m++] = (Arg) { .letter = r->edits[i].letter, .value = r->edits[i].value,
+                                           .path = (char *) "/files/x/new", .effective = true };
+        return m;
+}
+
+START_TEST(test_invariant) {
+        static const Arg pool[] = {
+                ARG('l', "127.0.0.1"),
+                ARG('l', "0.0.0.0"),
+                ARG('l', "10.0.0.5,0.0.0.0"),
+                ARG('l', "8.8.8.8"),
+                ARG('l', "cache.example.com"),
+                ARG('l', "[::1]:11211"),
+                ARG('l', "1.2.3.4:99999"),
+                ARG('l', "127.0.0.1,"),
+                ARG('U', "0"),
+                ARG('U', "11211"),
+                ARG('s', "/run/mc.sock"),
+                ARG('m', "64"),
+                ARG_IGNORED('l', "0.0.0.0"),
+                ARG_IGNORED('U', "11211"),
+        };
+        static const char *const listens[] = { NULL, "10.1.2.3", "127.0.0.1,::1" };
+        size_t P = ELEMENTSOF(pool), checked = 0;
+
+        for (size_t li = 0; li < ELEMENTSOF(listens); li++)
+                for (size_t len = 0; len <= 3; len++) {
+                        size_t total = 1;
+
+                        for (size_t k = 0; k < len; k++)
+                                total *= P;
+                        for (size_t c = 0; c < total; c++) {
+                                Arg args[3], fixed[16];
+                                PolicyResult r, again;
+                                size_t x = c, m;
+
+                                for (size_t k = 0; k < len; k++) {
+                                        args[k] = pool[x % P];
+                                        x /= P;
+                                }
+                                r = eval(args, len, listens[li]);
+                                ck_assert_msg(policy_compliant(&r) == (r.n_edits == 0),
+                                              "combination %zu/%zu (listen %s): compliant=%d, %zu edits", len, c,
+                                              listens[li] ?: "-", policy_compliant(&r), r.n_edits);
+                                ck_assert(policy_compliant(&r) == !has_finding_above_info(&r));
+
+                                /* Applying the edits converges: nothing left to do. */
+                                m = apply(args, len, &r, fixed);
+                                again = eval(fixed, m, listens[li]);
+                                ck_assert_msg(again.n_edits == 0 && policy_compliant(&again),
+                                              "combination %zu/%zu (listen %s): %zu edits after applying",
+                                              len, c, listens[li] ?: "-", again.n_edits);
+                                policy_result_done(&again);
+                                policy_result_done(&r);
+                                checked++;
+                        }
+                }
+        ck_assert_uint_gt(checked, 1000);
+}
+END_TEST
+
+START_TEST(test_check_listen) {
+        static const char *const good[] = {
+                "127.0.0.1", "127.0.0.1,10.0.0.1", "::1", "[::1]:11211", "localhost", "192.168.1.1:11211", "fd00::1",
+        };
+        static const char *const bad[] = {
+                "0.0.0.0", "8.8.8.8", "example.com", "", "127.0.0.1,0.0.0.0", "::", "1.2.3.4:99999",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+                ErrorInfo e = {};
+
+                ck_assert_msg(policy_check_listen(good[i], &e) == 0, "'%s' refused", good[i]);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                ErrorInfo e = {};
+
+                ck_assert_msg(policy_check_listen(bad[i], &e) == -EINVAL, "'%s' accepted", bad[i]);
+                ck_assert(e.subject[0] != '\0' || e.detail[0] != '\0');
+        }
+        /* NULL ErrorInfo is allowed. */
+        ck_assert_int_eq(policy_check_listen("8.8.8.8", NULL), -EINVAL);
+}
+END_TEST
+
+START_TEST(test_check_listen_names_element) {
+        ErrorInfo e = {};
+
+        ck_assert_int_eq(policy_check_listen("127.0.0.1,8.8.4.4", &e), -EINVAL);
+        ck_assert_msg(strstr(e.subject, "8.8.4.4") || strstr(e.detail, "8.8.4.4"),
+                      "bad element not named: subject '%s' detail '%s'", e.subject, e.detail);
+}
+END_TEST
+
+static Suite *policy_suite(void) {
+        Suite *s = suite_create("policy");
+        TCase *tc = tcase_create("core");
+
+        tcase_set_timeout(tc, 60);
+        tcase_add_test(tc, test_hardened_is_compliant);
+        tcase_add_test(tc, test_listen_missing);
+        tcase_add_test(tc, test_listen_wildcard_set_in_place);
+        tcase_add_test(tc, test_listen_list_keeps_safe);
+        tcase_add_test(tc, test_listen_public_and_hostname);
+        tcase_add_test(tc, test_listen_star);
+        tcase_add_test(tc, test_listen_semicolon);
+        tcase_add_test(tc, test_listen_empty_elements);
+        tcase_add_test(tc, test_listen_two_unsafe);
+        tcase_add_test(tc, test_listen_safe_and_unsafe);
+        tcase_add_test(tc, test_listen_requested);
+        tcase_add_test(tc, test_udp_enabled);
+        tcase_add_test(tc, test_udp_implicit);
+        tcase_add_test(tc, test_udp_zero);
+        tcase_add_test(tc, test_udp_duplicate);
+        tcase_add_test(tc, test_unix_socket);
+        tcase_add_test(tc, test_ineffective_ignored);
+        tcase_add_test(tc, test_compliant_by_severity);
+        tcase_add_test(tc, test_severity_to_string);
+        tcase_add_test(tc, test_invariant);
+        tcase_add_test(tc, test_check_listen);
+        tcase_add_test(tc, test_check_listen_names_element);
+        suite_add_tcase(s, tc);
+        return s;
+}
+
+int main(void) {
+        SRunner *sr = srunner_create(policy_suite());
+        int failed;
+
+        srunner_run_all(sr, CK_NORMAL);
+        failed = srunner_ntests_failed(sr);
+        srunner_free(sr);
+        return failed ? 1 : 0;
+}

@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Unit tests for profile.c: the static profiles and detection from a root's
+ * os-release and release files. */
+#include <check.h>
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "profile.h"
+
+/* One directory per run (made and removed by the runner process, so even a
+ * failed test leaves nothing behind), one subdirectory per test. */
+static char base[] = "/tmp/test-profile-XXXXXX";
+static char root[PATH_MAX];
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+        (void) st, (void) flag, (void) ftw;
+        return remove(path);
+}
+
+static void base_setup(void) {
+        ck_assert_ptr_nonnull(mkdtemp(base));
+}
+
+static void base_teardown(void) {
+        (void) nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void setup(void) {
+        snprintf(root, sizeof root, "%s/XXXXXX", base);
+        ck_assert_ptr_nonnull(mkdtemp(root));
+}
+
+static void teardown(void) {
+        struct stat st;
+
+        ck_assert_int_eq(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
+        ck_assert_int_eq(lstat(root, &st), -1);
+}
+
+/* Writes TEXT to ROOT/REL, creating etc/ and usr/lib/ as needed. */
+static void put(const char *rel, const char *text) {
+        char path[PATH_MAX + 64];
+        _cleanup_fclose_ FILE *f = NULL;
+
+        snprintf(path, sizeof path, "%s/etc", root);
+        (void) mkdir(path, 0755);
+        snprintf(path, sizeof path, "%s/usr", root);
+        (void) mkdir(path, 0755);
+        snprintf(path, sizeof path, "%s/usr/lib", root);
+        (void) mkdir(path, 0755);
+        snprintf(path, sizeof path, "%s/%s", root, rel);
+        f = fopen(path, "we");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_ge(fputs(text, f), 0);
+}
+
+/* Detects and returns the profile name, or NULL; *R gets the return value. */
+static const char *detect(int *r, char **id) {
+        const Profile *p = NULL;
+
+        *id = NULL;
+        *r = profile_detect(root, &p, id);
+        if (*r < 0)
+                return NULL;
+        ck_assert_ptr_nonnull(p);
+        return p->name;
+}
+
+static const struct {
+        const char *os_release;
+        const char *profile;
+} os_release_cases[] = {
+        { "ID=debian\n", "debian" },
+        { "ID=ubuntu\n", "debian" },
+        { "ID=ubuntu\nID_LIKE=debian\n", "debian" },
+        { "ID=rocky\n", "rhel" },
+        { "ID=\"almalinux\"\n", "rhel" },
+        { "ID=fedora\n", "rhel" },
+        { "ID=amzn\n", "rhel" },
+        { "ID=ol\n", "rhel" },
+        { "ID=rhel\n", "rhel" },
+        { "ID=centos\n", "rhel" },
+        { "ID=foo\nID_LIKE=\"rhel fedora\"\n", "rhel" },
+        { "ID=foo\nID_LIKE=debian\n", "debian" },
+        { "ID=foo\nID_LIKE=\"bar debian\"\n", "debian" },
+        { "ID='debian'\n", "debian" },
+        { "NAME=\"Rocky Linux\"\nID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\nVERSION_ID=\"9.4\"\n", "rhel" },
+        { "# a comment\n\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\n", "debian" },
+        { "ID=arch\nID=debian\n", "debian" },
+        { "ID=debian\nID=rocky\n", "rhel" },
+        { "ID=debian", "debian" }, /* no final newline */
+};
+
+START_TEST(test_os_release) {
+        _cleanup_free_ char *id = NULL;
+        const char *name;
+        int r;
+
+        put("etc/os-release", os_release_cases[_i].os_release);
+        name = detect(&r, &id);
+        ck_assert_msg(r == 0, "'%s': %d", os_release_cases[_i].os_release, r);
+        ck_assert_msg(name && strcmp(name, os_release_cases[_i].profile) == 0, "'%s': got %s, want %s",
+                      os_release_cases[_i].os_release, name, os_release_cases[_i].profile);
+}
+END_TEST
+
+START_TEST(test_unsupported) {
+        _cleanup_free_ char *id = NULL;
+        int r;
+
+        put("etc/os-release", "NAME=\"Arch Linux\"\nID=arch\n");
+        ck_assert_ptr_null(detect(&r, &id));
+        ck_assert_int_eq(r, -EPROTONOSUPPORT);
+        ck_assert_ptr_nonnull(id);
+        ck_assert_str_eq(id, "arch");
+}
+END_TEST
+
+START_TEST(test_unsupported_quoted) {
+        _cleanup_free_ char *id = NULL;
+        int r;
+
+        put("etc/os-release", "ID=\"opensuse-leap\"\nID_LIKE=\"suse opensuse\"\n");
+        ck_assert_ptr_null(detect(&r, &id));
+        ck_assert_int_eq(r, -EPROTONOSUPPORT);
+        ck_assert_ptr_nonnull(id);
+        ck_assert_str_eq(id, "opensuse-leap");
+}
+END_TEST
+
+START_TEST(test_nothing) {
+        _cleanup_free_ char *id = NULL;
+        int r;
+
+        put("etc/hostname", "box\n");
+        ck_assert_ptr_null(detect(&r, &id));
+        ck_assert_int_eq(r, -EPROTONOSUPPORT);
+        ck_assert_ptr_null(id);
+}
+END_TEST
+
+START_TEST(test_usr_lib_fallback) {
+        _cleanup_free_ char *id = NULL;
+        const char *name;
+        int r;
+
+        put("usr/lib/os-release", "ID=rocky\n");
+        name = detect(&r, &id);
+        ck_assert_int_eq(r, 0);
+        ck_assert_str_eq(name, "rhel");
+}
+END_TEST
+
+START_TEST(test_absolute_symlink_stays_in_root) {
+        /* An image's /etc/os-release -> /usr/lib/os-release means the image's
+         * file, never the host's. */
+        _cleanup_free_ char *id = NULL;
+        char link[PATH_MAX + 64];
+        const char *name;
+        int r;
+
+        put("usr/lib/os-release", "ID=arch\n");
+        snprintf(link, sizeof link, "%s/etc/os-release", root);
+        ck_assert_int_eq(symlink("/usr/lib/os-release", link), 0);
+        name = detect(&r, &id);
+        ck_assert_msg(r == -EPROTONOSUPPORT, "detected '%s' (ID '%s'), from outside the root", name, id);
+        ck_assert_ptr_nonnull(id);
+        ck_assert_str_eq(id, "arch");
+}
+END_TEST
+
+START_TEST(test_relative_symlink) {
+        _cleanup_free_ char *id = NULL;
+        char link[PATH_MAX + 64];
+        const char *name;
+        int r;
+
+        put("usr/lib/os-release", "ID=rocky\n");
+        snprintf(link, sizeof link, "%s/etc/os-release", root);
+        ck_assert_int_eq(symlink("../usr/lib/os-release", link), 0);
+        name = detect(&r, &id);
+        ck_assert_int_eq(r, 0);
+        ck_assert_str_eq(name, "rhel");
+}
+END_TEST
+
+START_TEST(test_etc_wins_over_usr_lib) {
+        _cleanup_free_ char *id = NULL;
+        const char *name;
+        int r;
+
+        put("usr/lib/os-release", "ID=rocky\n");
+        put("etc/os-release", "ID=debian\n");
+        name = detect(&r, &id);
+        ck_assert_int_eq(r, 0);
+        ck_assert_str_eq(name, "debian");
+}
+END_TEST
+
+START_TEST(test_debian_version_fallback) {
+        _cleanup_free_ char *id = NULL;
+        const char *name;
+        int r;
+
+        put("etc/debian_version", "12.5\n");
+        name = detect(&r, &id);
+        ck_assert_int_eq(r, 0);
+        ck_assert_str_eq(name, "debian");
+}
+END_TEST
+
+START_TEST(test_redhat_release_fallback) {
+        _cleanup_free_ char *id = NULL;
+        const char *name;
+        int r;
+
+        put("etc/redhat-release", "CentOS Linux release 7.9.2009 (Core)\n");
+        name = detect(&r, &id);
+        ck_assert_int_eq(r, 0);
+        ck_assert_str_eq(name, "rhel");
+}
+END_TEST
+
+START_TEST(test_by_name) {
+        const Profile *d = profile_by_name("debian"), *h = profile_by_name("rhel");
+
+        ck_assert_ptr_nonnull(d);
+        ck_assert_str_eq(d->name, "debian");
+        ck_assert_int_eq(d->store, STORE_ARG_LINES);
+        ck_assert_str_eq(d->config, "/etc/memcached.conf");
+        ck_assert(d->skips_daemon_lines);
+        ck_assert_ptr_nonnull(d->lens);
+
+        ck_assert_ptr_nonnull(h);
+        ck_assert_str_eq(h->name, "rhel");
+        ck_assert_int_eq(h->store, STORE_SHELL_VAR);
+        ck_assert_str_eq(h->config, "/etc/sysconfig/memcached");
+        ck_assert_str_eq(h->variable, "OPTIONS");
+        ck_assert(!h->skips_daemon_lines);
+        ck_assert_str_eq(h->unit, "memcached.service");
+
+        ck_assert_ptr_null(profile_by_name("arch"));
+        ck_assert_ptr_null(profile_by_name(""));
+        ck_assert_ptr_null(profile_by_name("Debian"));
+}
+END_TEST
+
+START_TEST(test_names) {
+        const char *n = profile_names();
+
+        ck_assert_ptr_nonnull(n);
+        ck_assert_ptr_nonnull(strstr(n, "debian"));
+        ck_assert_ptr_nonnull(strstr(n, "rhel"));
+}
+END_TEST
+
+static Suite *profile_suite(void) {
+        Suite *s = suite_create("profile");
+        TCase *tc = tcase_create("core");
+
+        tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+        tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_add_loop_test(tc, test_os_release, 0, ELEMENTSOF(os_release_cases));
+        tcase_add_test(tc, test_unsupported);
+        tcase_add_test(tc, test_unsupported_quoted);
+        tcase_add_test(tc, test_nothing);
+        tcase_add_test(tc, test_usr_lib_fallback);
+        tcase_add_test(tc, test_etc_wins_over_usr_lib);
+        tcase_add_test(tc, test_absolute_symlink_stays_in_root);
+        tcase_add_test(tc, test_relative_symlink);
+        tcase_add_test(tc, test_debian_version_fallback);
+        tcase_add_test(tc, test_redhat_release_fallback);
+        tcase_add_test(tc, test_by_name);
+        tcase_add_test(tc, test_names);
+        suite_add_tcase(s, tc);
+        return s;
+}
+
+int main(void) {
+        SRunner *sr = srunner_create(profile_suite());
+        int failed;
+
+        srunner_run_all(sr, CK_NORMAL);
+        failed = srunner_ntests_failed(sr);
+        srunner_free(sr);
+        return failed ? 1 : 0;
+}
