@@ -61,6 +61,23 @@ effective() {
         esac
 }
 
+# shapes FIXTURE CONFIG: for each "name|config text|memcached's view" line
+# on stdin, write the text to CONFIG in a copy of FIXTURE, apply, judge the
+# result by the oracle, and check that a second apply changes nothing.
+shapes() {
+        local name text want got R
+        while IFS='|' read -r name text want; do
+                [ -n "$name" ] || continue
+                test_begin "shape: $name"
+                R=$(root "$1")
+                printf '%b' "$text" > "$R$2"
+                run apply --no-restart --root "$R"
+                got=$(effective "$R$2")
+                { expect_rc 0 && [ "$got" = "$want" ] || fail "got '$got', want '$want'"; } &&
+                { run apply --no-restart --root "$R"; expect_rc 0 && expect_err "unchanged"; } && ok
+        done
+}
+
 finish() {
         echo "$PASSED passed, $FAILED failed"
         [ "$FAILED" -eq 0 ]

@@ -15,16 +15,7 @@ run apply --no-restart --root "$R"; { expect_rc 0 && expect_err "unchanged"; } &
 { run check --root "$R"; expect_rc 0; } &&
 { run rollback --root "$R"; expect_rc 0 && expect_same "$R/etc/sysconfig/memcached" "$TMP/orig"; } && ok
 
-while IFS='|' read -r name text want; do
-        [ -n "$name" ] || continue
-        test_begin "shape: $name"
-        R=$(root rhel-exposed)
-        printf '%b' "$text" > "$R/etc/sysconfig/memcached"
-        run apply --no-restart --root "$R"
-        got=$(effective "$R/etc/sysconfig/memcached")
-        { expect_rc 0 && [ "$got" = "$want" ] || fail "got '$got', want '$want'"; } &&
-        { run apply --no-restart --root "$R"; expect_rc 0 && expect_err "unchanged"; } && ok
-done <<'CASES'
+shapes rhel-exposed /etc/sysconfig/memcached <<'CASES'
 missing OPTIONS is appended|PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\n|listen=127.0.0.1 udp=0 socket=none
 RHEL 9 default|PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS="-l 127.0.0.1,::1"\n|listen=127.0.0.1,::1 udp=0 socket=none
 single quotes and export|PORT=11211\nUSER=memcached\nMAXCONN=1024\nCACHESIZE=64\nexport OPTIONS='-l 0.0.0.0 -U 11211'\n|listen=127.0.0.1 udp=0 socket=none

@@ -14,20 +14,15 @@
 
 #include "backup.h"
 #include "cleanup.h"
+#include "tmpdir.h"
 #include "util.h"
 
 /* One directory per run (made and removed by the runner process, so even a
  * failed test leaves nothing behind), one subdirectory per test. */
-static char base[] = "/tmp/test-backup-XXXXXX";
-static char root[PATH_MAX];
+TMPDIR_FIXTURE(root)
 
 static const char X_TEXT[] = "# memcached\n-m 64\n-l 0.0.0.0\n";
 static const char Y_TEXT[] = "OPTIONS=\"-U 11211\"\n";
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-        (void) st, (void) flag, (void) ftw;
-        return remove(path);
-}
 
 static char *in_root(const char *path) {
         char *p = path_join(root, path);
@@ -62,19 +57,10 @@ static mode_t mode_of(const char *path) {
         return st.st_mode & 07777;
 }
 
-static void base_setup(void) {
-        ck_assert_ptr_nonnull(mkdtemp(base));
-}
-
-static void base_teardown(void) {
-        (void) nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void setup(void) {
         _cleanup_free_ char *etc = NULL;
 
-        snprintf(root, sizeof root, "%s/XXXXXX", base);
-        ck_assert_ptr_nonnull(mkdtemp(root));
+        tmp_make();
         etc = in_root("/etc");
         ck_assert_int_eq(mkdir(etc, 0755), 0);
         put("/etc/x", X_TEXT, 0640);
@@ -82,10 +68,7 @@ static void setup(void) {
 }
 
 static void teardown(void) {
-        struct stat st;
-
-        ck_assert_int_eq(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-        ck_assert_int_eq(lstat(root, &st), -1);
+        tmp_remove();
 }
 
 static Backup *create_x(void) {

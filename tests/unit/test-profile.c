@@ -12,36 +12,19 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "tmpdir.h"
 #include "profile.h"
 
 /* One directory per run (made and removed by the runner process, so even a
  * failed test leaves nothing behind), one subdirectory per test. */
-static char base[] = "/tmp/test-profile-XXXXXX";
-static char root[PATH_MAX];
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-        (void) st, (void) flag, (void) ftw;
-        return remove(path);
-}
-
-static void base_setup(void) {
-        ck_assert_ptr_nonnull(mkdtemp(base));
-}
-
-static void base_teardown(void) {
-        (void) nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
+TMPDIR_FIXTURE(root)
 
 static void setup(void) {
-        snprintf(root, sizeof root, "%s/XXXXXX", base);
-        ck_assert_ptr_nonnull(mkdtemp(root));
+        tmp_make();
 }
 
 static void teardown(void) {
-        struct stat st;
-
-        ck_assert_int_eq(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-        ck_assert_int_eq(lstat(root, &st), -1);
+        tmp_remove();
 }
 
 /* Writes TEXT to ROOT/REL, creating etc/ and usr/lib/ as needed. */

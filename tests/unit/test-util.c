@@ -14,36 +14,19 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "tmpdir.h"
 #include "util.h"
 
 /* One directory per run (made and removed by the runner process, so even a
  * failed test leaves nothing behind), one subdirectory per test. */
-static char base[] = "/tmp/test-util-XXXXXX";
-static char tmpdir[PATH_MAX];
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
-        (void) st, (void) flag, (void) ftw;
-        return remove(path);
-}
-
-static void base_setup(void) {
-        ck_assert_ptr_nonnull(mkdtemp(base));
-}
-
-static void base_teardown(void) {
-        (void) nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
+TMPDIR_FIXTURE(tmpdir)
 
 static void setup(void) {
-        snprintf(tmpdir, sizeof tmpdir, "%s/XXXXXX", base);
-        ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+        tmp_make();
 }
 
 static void teardown(void) {
-        struct stat st;
-
-        ck_assert_int_eq(nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);
-        ck_assert_int_eq(lstat(tmpdir, &st), -1);
+        tmp_remove();
 }
 
 static char *tmp_path(const char *name) {
