@@ -18,21 +18,6 @@ let value_re = /[^- \t\r\n#"'\\`$;][^ \t\r\n#"'\\`$;]*/
 let short_arg_re  = /[pUsalumcPfnDtRbBIYeoN]/
 let short_flag_re = /[AdrMkvhiVLCSFXWZ]/
 
-let long_arg_re = "port" | "udp-port" | "unix-socket" | "unix-mask"
-                | "listen" | "user" | "memory-limit" | "conn-limit"
-                | "pidfile" | "slab-growth-factor" | "slab-min-size"
-                | "threads" | "max-reqs-per-event" | "listen-backlog"
-                | "protocol" | "max-item-size" | "auth-file"
-                | "memory-file" | "extended" | "napi_ids"
-(* Listed rather than "any name minus long_arg_re": Augeas expands a regexp
-   difference into a very large regexp that costs milliseconds to compile on
-   every run. memcached refuses unknown options, so nothing is lost. *)
-let long_flag_re = "enable-shutdown" | "enable-ssl" | "disable-evictions"
-                 | "lock-memory" | "help" | "license" | "version"
-                 | "enable-coredumps" | "verbose" | "daemon"
-                 | "enable-largepages" | "disable-cas" | "enable-sasl"
-                 | "disable-flush-all" | "disable-dumping" | "disable-watch"
-
 (* Separator between words; new words get a single space *)
 let sep = del /[ \t]+/ " "
 
@@ -46,11 +31,13 @@ let short_arg = [ key short_arg_re . del /[ \t]*/ " " . store value_re ]
 let short = [ label "short" . Util.del_str "-"
               . ( flag+ | flag* . short_arg ) ]
 
-(* Options with a required value accept "--name=V" and "--name V";
-   the others only "--name" or "--name=V" *)
-let long_arg  = [ key long_arg_re . del /=|[ \t]+/ "=" . store value_re ]
-let long_flag = [ key long_flag_re . (Util.del_str "=" . store value_re)? ]
-let long = [ label "long" . Util.del_str "--" . ( long_arg | long_flag ) ]
+(* Long options: any name, with "=V" or " V". The names are not listed here:
+   a 36-word union would be compiled into every enclosing regexp on every
+   run. Values cannot start with "-", so "--daemon -l x" is unambiguous; the
+   caller checks names, and whether an option takes a value, against
+   memcached's own table. *)
+let long_opt = [ key /[a-z][a-z0-9_-]*/ . (del /=|[ \t]+/ "=" . store value_re)? ]
+let long = [ label "long" . Util.del_str "--" . long_opt ]
 
 let word = short | long
 

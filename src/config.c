@@ -180,11 +180,22 @@ static int walk_words(augeas *aug, const char *node, unsigned line, bool skips_d
                                 return error_set(e, -EINVAL, "parse", subject, line,
                                                  "memcached would refuse to start with it; fix the option",
                                                  "unknown memcached option '%s%s'", is_short ? "-" : "--", label);
+                        /* The lens knows no long option names, so it cannot
+                         * tell which take a value; memcached's table can. */
+                        const char *value = get(aug, opts.v[o]);
+                        if (opt->has_arg && !value)
+                                return error_set(e, -EINVAL, "parse", subject, line,
+                                                 "memcached would refuse to start with it; give the value",
+                                                 "option '--%s' needs a value", label);
+                        if (!opt->has_arg && value && opt->letter != 'v')
+                                return error_set(e, -EINVAL, "parse", subject, line,
+                                                 "memcached would not read it as meant; remove the value",
+                                                 "option '--%s' takes no value, but has '%s'", label, value);
                         /* Debian's start scripts skip a line whose first word begins with -d or -h. */
                         if (w == 0 && o == 0 && skips_daemon_lines && is_short &&
                             (opt->letter == 'd' || opt->letter == 'h'))
                                 effective = false;
-                        r = arglist_push(out, opt->letter, get(aug, opts.v[o]), opts.v[o], line, effective);
+                        r = arglist_push(out, opt->letter, value, opts.v[o], line, effective);
                         if (r < 0)
                                 return r;
                 }

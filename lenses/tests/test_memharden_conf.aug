@@ -237,8 +237,9 @@ test Memharden_conf.lns get "-d -l\n" = *
 test Memharden_conf.lns get "-Q\n" = *
 test Memharden_conf.lns get "-l \"127.0.0.1\"\n" = *
 test Memharden_conf.lns get "-l $ADDR\n" = *
-test Memharden_conf.lns get "--udp-port\n" = *
-test Memharden_conf.lns get "--daemon 5\n" = *
+(* Whether a long option takes a value is checked by the C side *)
+test Memharden_conf.lns get "--udp-port\n" = { "options" { "long" { "udp-port" } } }
+test Memharden_conf.lns get "--daemon 5\n" = { "options" { "long" { "daemon" = "5" } } }
 test Memharden_conf.lns get "-l 127.0.0.1#c\n" = *
 (* A directive that happens to be called "options" has no option children *)
 test Memharden_conf.lns get "options foo\n" = { "options" = "foo" }

@@ -19,6 +19,12 @@ R=$(root debian-exposed); printf -- '-Q 1\n' > "$R/etc/memcached.conf"; snapshot
 run apply --root "$R"
 expect_refused 3 "cannot parse" && ok
 
+test_begin "long options checked against memcached's table, exit 3"
+R=$(root debian-exposed); printf -- '-m 64\n--udp-port\n' > "$R/etc/memcached.conf"; snapshot
+run apply --root "$R"; expect_refused 3 "option '--udp-port' needs a value" &&
+{ printf -- '--daemon 5\n' > "$R/etc/memcached.conf"; snapshot; run apply --root "$R"; expect_refused 3 "takes no value"; } &&
+{ printf -- '--frobnicate\n' > "$R/etc/memcached.conf"; snapshot; run apply --root "$R"; expect_refused 3 "unknown memcached option '--frobnicate'"; } && ok
+
 test_begin "missing config, exit 3"
 R=$(root debian-exposed); rm "$R/etc/memcached.conf"; snapshot
 run check --root "$R"
