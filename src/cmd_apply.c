@@ -141,7 +141,7 @@ int cmd_apply(const Context *c) {
         if (c->listen && (r = policy_check_listen(c->listen, &e)) < 0)
                 return command_fail(c, &report, EXIT_USAGE, r, &e);
 
-        r = plan_build(p, c->root, c->listen, &config, &report, &e);
+        r = plan_build(p, c->root, c->listen, c->dry_run ? PLAN_DIFF : PLAN_WRITE, &config, &report, &e);
         if (r < 0)
                 return command_fail(c, &report,
                                     r == -ELIBBAD || r == -ENOMEM || r == -ENOTRECOVERABLE ? EXIT_RUNTIME : EXIT_INPUT,

@@ -19,7 +19,7 @@ int cmd_check(const Context *c) {
                 return command_fail(c, &report, EXIT_INPUT, r, &e);
         report.profile = p->name;
 
-        r = plan_build(p, c->root, c->listen, &config, &report, &e);
+        r = plan_build(p, c->root, c->listen, PLAN_JUDGE, &config, &report, &e);
         if (r < 0)
                 return command_fail(c, &report, r == -ELIBBAD || r == -ENOMEM ? EXIT_RUNTIME : EXIT_INPUT, r, &e);
 
@@ -27,7 +27,9 @@ int cmd_check(const Context *c) {
         if (r < 0)
                 return command_fail(c, &report, EXIT_RUNTIME, r, &e);
 
-        report.changed = false; /* check never writes */
+        report.changed = false; /* check never writes; "compliant" says what apply would do */
+        for (size_t i = 0; i < report.n_files; i++)
+                report.files[i].changed = false;
         report.exit_code = report.compliant ? EXIT_COMPLIANT : EXIT_NONCOMPLIANT;
         return command_finish(c, &report);
 }

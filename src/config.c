@@ -604,6 +604,22 @@ int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_a
         return r;
 }
 
+int config_rewalk(Config *c, const ConfigFile *f, Arg **ret_args, size_t *ret_n, ErrorInfo *e) {
+        char node[PATH_MAX];
+        Walk w = {};
+        int r;
+
+        snprintf(node, sizeof node, "/files%s", f->path);
+        r = walk_file(c, f, node, f->text, "rewalk", &w, e);
+        if (r >= 0) {
+                *ret_args = TAKE_PTR(w.args.v);
+                *ret_n = w.args.n;
+                w.args.n = 0;
+        }
+        walk_done(&w);
+        return r;
+}
+
 int config_save(Config *c, ErrorInfo *e) {
         _cleanup_matches_ Matches errs = {};
 

@@ -62,6 +62,10 @@ int config_render(Config *c, ConfigFile *f, char **ret_text, ErrorInfo *e);
  * rendered file parses and lets the caller re-check it. */
 int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_args, size_t *ret_n, ErrorInfo *e);
 
+/* Reads F's options back from its edited tree: proves the edits did what
+ * the policy asked, without rendering and re-reading the text. */
+int config_rewalk(Config *c, const ConfigFile *f, Arg **ret_args, size_t *ret_n, ErrorInfo *e);
+
 /* Writes every changed file (Augeas's temp file and rename), then fsyncs. */
 int config_save(Config *c, ErrorInfo *e);
 

@@ -7,15 +7,16 @@
 
 #include "diff.h"
 
-/* Re-reads TEXT as memcached would and runs the policy on it again: a
- * hardened file must need no further edit, or the edit was wrong. */
+/* Reads the edited file back (its new TEXT, or else its edited tree) and
+ * runs the policy on it again: a hardened file must need no further edit,
+ * or the edit was wrong. */
 static int check_converged(Config *c, const ConfigFile *f, const char *text, const char *listen, ErrorInfo *e) {
         Arg *args = NULL;
         size_t n = 0;
         PolicyResult again = {};
         int r;
 
-        r = config_reparse(c, f, text, &args, &n, e);
+        r = text ? config_reparse(c, f, text, &args, &n, e) : config_rewalk(c, f, &args, &n, e);
         if (r < 0)
                 return r;
         r = policy_evaluate(args, n, listen, &again);
@@ -28,8 +29,8 @@ static int check_converged(Config *c, const ConfigFile *f, const char *text, con
         return r;
 }
 
-int plan_build(const Profile *p, const char *root, const char *listen, Config **ret_config, Report *report,
-               ErrorInfo *e) {
+int plan_build(const Profile *p, const char *root, const char *listen, PlanMode mode, Config **ret_config,
+               Report *report, ErrorInfo *e) {
         _cleanup_(config_freep) Config *c = NULL;
         int r;
 
@@ -52,23 +53,20 @@ int plan_build(const Profile *p, const char *root, const char *listen, Config **
                 if (r < 0)
                         return r;
                 report->compliant = report->compliant && policy_compliant(&fr->policy);
-                if (fr->policy.n_edits == 0) {
-                        if (!(fr->diff = strdup("")))
-                                return -ENOMEM;
+                fr->changed = fr->policy.n_edits > 0;
+                report->changed = report->changed || fr->changed;
+                if (!fr->changed || mode == PLAN_JUDGE)
                         continue;
-                }
 
                 r = config_edit(c, f, fr->policy.edits, fr->policy.n_edits, e);
                 if (r >= 0)
                         r = config_render(c, f, &fr->text, e);
                 if (r >= 0)
-                        r = check_converged(c, f, fr->text, listen, e);
+                        r = check_converged(c, f, mode == PLAN_WRITE ? fr->text : NULL, listen, e);
                 if (r >= 0)
                         r = diff_unified(f->path, f->text, fr->text, &fr->diff);
                 if (r < 0)
                         return r;
-                fr->changed = strcmp(f->text, fr->text) != 0;
-                report->changed = report->changed || fr->changed;
         }
 
         *ret_config = TAKE_PTR(c);

@@ -11,9 +11,16 @@
 #include "config.h"
 #include "report.h"
 
-/* Fills REPORT's files (one per config file) and its changed/compliant. */
-int plan_build(const Profile *p, const char *root, const char *listen, Config **ret_config, Report *report,
-               ErrorInfo *e);
+typedef enum PlanMode {
+        PLAN_JUDGE,  /* findings only (check): nothing rendered */
+        PLAN_DIFF,   /* + edits, new text and diff; the edited tree is re-read */
+        PLAN_WRITE,  /* + the new text itself is re-read, as it will be written */
+} PlanMode;
+
+/* Fills REPORT's files (one per config file) and its changed/compliant. A
+ * file's "changed" means the policy has edits for it. */
+int plan_build(const Profile *p, const char *root, const char *listen, PlanMode mode, Config **ret_config,
+               Report *report, ErrorInfo *e);
 
 /* Reads the running daemon of every file (when ROOT is this host and a
  * service manager runs) and adds a "live-differs" finding where it is not
