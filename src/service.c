@@ -367,15 +367,16 @@ static void free_sockets_strings(ServiceReport *r) {
 /* One look at the sockets of PIDS, into the report. */
 static int inspect_sockets(const pid_t *pids, size_t n_pids, ServiceReport *r,
                            VerifySocket **ret_sockets, size_t *ret_n) {
-        _cleanup_free_ ino_t *inodes = NULL;
-        _cleanup_free_ VerifySocket *socks = NULL;
-        size_t n_inodes = 0, n = 0, udp = 0, bad = 0;
+        _cleanup_free_ VerifySocket *all = NULL, *socks = NULL;
+        size_t n_all = 0, n = 0, udp = 0, bad = 0;
         int k;
 
-        k = verify_collect_inodes(pids, n_pids, &inodes, &n_inodes);
+        /* The kernel's few listeners and UDP sockets first, then which of
+         * them the daemon holds: cheap however many clients are connected. */
+        k = verify_list_sockets(NULL, 0, &all, &n_all);
         if (k < 0)
                 return k;
-        k = verify_list_sockets(inodes, n_inodes, &socks, &n);
+        k = verify_owned_sockets(pids, n_pids, all, n_all, &socks, &n);
         if (k < 0)
                 return k;
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -134,62 +135,6 @@ static int cmp_ino(const void *a, const void *b) {
         return x < y ? -1 : x > y;
 }
 
-int verify_collect_inodes(const pid_t *pids, size_t n_pids, ino_t **ret, size_t *ret_n) {
-        _cleanup_free_ ino_t *inodes = NULL;
-        size_t n = 0, allocated = 0;
-
-        for (size_t i = 0; i < n_pids; i++) {
-                _cleanup_(closedirp) DIR *d = NULL;
-                struct dirent *de;
-                char path[64];
-
-                snprintf(path, sizeof path, "/proc/%d/fd", (int) pids[i]);
-                d = opendir(path);
-                if (!d) {
-                        if (errno == ENOENT)
-                                continue; /* exited meanwhile */
-                        return -errno;
-                }
-                while ((de = readdir(d))) {
-                        char target[64];
-                        ssize_t k;
-                        ino_t ino;
-
-                        if (de->d_name[0] == '.')
-                                continue;
-                        k = readlinkat(dirfd(d), de->d_name, target, sizeof target - 1);
-                        if (k < 0)
-                                continue; /* closed meanwhile */
-                        target[k] = '\0';
-                        if (verify_parse_socket_link(target, &ino) < 0)
-                                continue;
-
-                        if (n == allocated) {
-                                size_t a = allocated ? allocated * 2 : 64;
-                                ino_t *p = reallocarray(inodes, a, sizeof *inodes);
-                                if (!p)
-                                        return -ENOMEM;
-                                inodes = p;
-                                allocated = a;
-                        }
-                        inodes[n++] = ino;
-                }
-        }
-
-        if (n > 0) {
-                size_t w = 1;
-                qsort(inodes, n, sizeof *inodes, cmp_ino);
-                for (size_t i = 1; i < n; i++)
-                        if (inodes[i] != inodes[w - 1])
-                                inodes[w++] = inodes[i];
-                n = w;
-        }
-
-        *ret = TAKE_PTR(inodes);
-        *ret_n = n;
-        return 0;
-}
-
 typedef struct DumpState {
         const ino_t *inodes;
         size_t n_inodes;
@@ -199,7 +144,7 @@ typedef struct DumpState {
         int error;
 } DumpState;
 
-static int add_socket(DumpState *st, int family, const void *addr, uint16_t port, ino_t ino) {
+static int add_socket(DumpState *st, int family, const void *addr, uint16_t port, ino_t ino, uid_t uid) {
         VerifySocket *s;
 
         if (st->n == st->allocated) {
@@ -216,6 +161,7 @@ static int add_socket(DumpState *st, int family, const void *addr, uint16_t port
                 .family = family,
                 .port = port,
                 .inode = ino,
+                .uid = uid,
         };
         if (family == AF_INET)
                 memcpy(&s->addr.v4, addr, sizeof s->addr.v4);
@@ -225,6 +171,8 @@ static int add_socket(DumpState *st, int family, const void *addr, uint16_t port
 }
 
 static bool inode_wanted(const DumpState *st, ino_t ino) {
+        if (!st->inodes)
+                return true;
         return st->n_inodes > 0 &&
                 bsearch(&ino, st->inodes, st->n_inodes, sizeof *st->inodes, cmp_ino);
 }
@@ -243,7 +191,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data) {
                 return MNL_CB_OK;
 
         r = add_socket(st, m->idiag_family, m->id.idiag_src, ntohs(m->id.idiag_sport),
-                       (ino_t) m->idiag_inode);
+                       (ino_t) m->idiag_inode, (uid_t) m->idiag_uid);
         if (r < 0) {
                 st->error = r;
                 return MNL_CB_ERROR;
@@ -305,13 +253,13 @@ static int proc_net_scan(const char *path, int family, int protocol, int only_st
 
         while (getline(&line, &size, f) > 0) {
                 char local[64];
-                unsigned state, port;
+                unsigned state, port, uid;
                 unsigned long inode;
                 unsigned char addr[16];
 
                 /* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
-                if (sscanf(line, " %*s %63[0-9A-Fa-f]:%x %*s %x %*s %*s %*s %*s %*s %lu",
-                           local, &port, &state, &inode) != 4)
+                if (sscanf(line, " %*s %63[0-9A-Fa-f]:%x %*s %x %*s %*s %*s %u %*s %lu",
+                           local, &port, &state, &uid, &inode) != 5)
                         continue; /* the header line */
                 if (only_state >= 0 && (int) state != only_state)
                         continue;
@@ -329,7 +277,7 @@ static int proc_net_scan(const char *path, int family, int protocol, int only_st
                         v = (uint32_t) strtoul(hex, NULL, 16);
                         memcpy(addr + w * 4, &v, 4);
                 }
-                int r = add_socket(st, family, addr, (uint16_t) port, (ino_t) inode);
+                int r = add_socket(st, family, addr, (uint16_t) port, (ino_t) inode, (uid_t) uid);
                 if (r < 0)
                         return r;
         }
@@ -351,7 +299,7 @@ int verify_list_sockets(const ino_t *inodes, size_t n_inodes, VerifySocket **ret
         DumpState st = { .inodes = inodes, .n_inodes = n_inodes };
         int r = 0;
 
-        if (n_inodes == 0) {
+        if (inodes && n_inodes == 0) {
                 *ret = NULL;
                 *ret_n = 0;
                 return 0;
@@ -382,6 +330,66 @@ int verify_list_sockets(const ino_t *inodes, size_t n_inodes, VerifySocket **ret
 finish:
         free(st.sockets);
         return r;
+}
+
+int verify_owned_sockets(const pid_t *pids, size_t n_pids, const VerifySocket *all, size_t n_all,
+                         VerifySocket **ret, size_t *ret_n) {
+        _cleanup_free_ bool *found = calloc(n_all ?: 1, sizeof *found);
+        _cleanup_free_ VerifySocket *owned = calloc(n_all ?: 1, sizeof *owned);
+        size_t n = 0;
+
+        if (!found || !owned)
+                return -ENOMEM;
+
+        for (size_t i = 0; i < n_pids; i++) {
+                _cleanup_(closedirp) DIR *d = NULL;
+                size_t candidates = 0, matched = 0;
+                struct dirent *de;
+                struct stat st;
+                char path[64];
+
+                /* Sockets the process could own: those of its uid. */
+                snprintf(path, sizeof path, "/proc/%d", (int) pids[i]);
+                if (stat(path, &st) < 0)
+                        continue; /* exited meanwhile */
+                for (size_t k = 0; k < n_all; k++)
+                        candidates += all[k].uid == st.st_uid && !found[k];
+                if (candidates == 0)
+                        continue;
+
+                snprintf(path, sizeof path, "/proc/%d/fd", (int) pids[i]);
+                d = opendir(path);
+                if (!d) {
+                        if (errno == ENOENT)
+                                continue;
+                        return -errno;
+                }
+                /* procfs lists fds in ascending order: listeners come first. */
+                while (matched < candidates && (de = readdir(d))) {
+                        char target[64];
+                        ssize_t l;
+                        ino_t ino;
+
+                        if (de->d_name[0] == '.')
+                                continue;
+                        l = readlinkat(dirfd(d), de->d_name, target, sizeof target - 1);
+                        if (l < 0)
+                                continue; /* closed meanwhile */
+                        target[l] = '\0';
+                        if (verify_parse_socket_link(target, &ino) < 0)
+                                continue;
+                        for (size_t k = 0; k < n_all; k++)
+                                if (!found[k] && all[k].inode == ino && all[k].uid == st.st_uid) {
+                                        found[k] = true;
+                                        owned[n++] = all[k];
+                                        matched++;
+                                }
+                }
+        }
+
+        *ret = TAKE_PTR(owned);
+        *ret_n = n;
+        return 0;
 }
 
 char *verify_socket_to_string(const VerifySocket *s) {

@@ -26,6 +26,7 @@ typedef struct VerifySocket {
         } addr;
         uint16_t port;          /* host byte order */
         ino_t inode;
+        uid_t uid;              /* the socket's owner, as the kernel reports it */
 } VerifySocket;
 
 /* Every memcached process of the system: comm "memcached" in /proc. */
@@ -37,13 +38,17 @@ int verify_read_pidfile(const char *path, pid_t *ret);
 /* Parses a /proc/PID/fd link target "socket:[INODE]"; -EINVAL otherwise. */
 int verify_parse_socket_link(const char *link, ino_t *ret);
 
-/* The socket inodes held open by PIDS, sorted and without duplicates.
- * Processes that vanished in between are skipped. */
-int verify_collect_inodes(const pid_t *pids, size_t n_pids, ino_t **ret, size_t *ret_n);
-
 /* TCP listeners and UDP sockets (IPv4 and IPv6) whose inode is in the
- * sorted INODES array. */
+ * sorted INODES array, or all of them when INODES is NULL. */
 int verify_list_sockets(const ino_t *inodes, size_t n_inodes, VerifySocket **ret, size_t *ret_n);
+
+/* The sockets of ALL (a verify_list_sockets() result) that PIDS hold open.
+ * Only sockets owned by the processes' uids can be theirs; the scan of each
+ * process's fds stops once every such socket is found, so its cost follows
+ * the listeners, not the connections (a daemon opens its listeners first,
+ * at low fd numbers). */
+int verify_owned_sockets(const pid_t *pids, size_t n_pids, const VerifySocket *all, size_t n_all,
+                         VerifySocket **ret, size_t *ret_n);
 
 /* "127.0.0.1:11211" or "[::1]:11211" (malloc()ed, NULL on OOM). */
 char *verify_socket_to_string(const VerifySocket *s);

@@ -123,11 +123,11 @@ static int bind_loopback(int type, uint16_t *ret_port) {
 
 START_TEST(test_live_sockets) {
         _cleanup_close_ int tcp = -1, udp = -1, client = -1, accepted = -1;
-        _cleanup_free_ ino_t *inodes = NULL;
-        _cleanup_free_ VerifySocket *socks = NULL;
+        _cleanup_free_ VerifySocket *all = NULL, *socks = NULL;
         uint16_t tport, uport;
-        size_t n_inodes, n, n_tcp = 0, n_udp = 0;
-        pid_t self = getpid();
+        size_t n_all, n, n_tcp = 0, n_udp = 0;
+        pid_t self = getpid(), gone = (pid_t) 0x3ffffff0; /* above pid_max */
+        ino_t none = 0;
         struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 
         tcp = bind_loopback(SOCK_STREAM, &tport);
@@ -139,14 +139,13 @@ START_TEST(test_live_sockets) {
         accepted = accept4(tcp, NULL, NULL, SOCK_CLOEXEC);
         ck_assert_int_ge(accepted, 0);
 
-        ck_assert_int_eq(verify_collect_inodes(&self, 1, &inodes, &n_inodes), 0);
-        ck_assert_uint_ge(n_inodes, 4);
-        for (size_t i = 1; i < n_inodes; i++)
-                ck_assert(inodes[i - 1] < inodes[i]);
-
-        ck_assert_int_eq(verify_list_sockets(inodes, n_inodes, &socks, &n), 0);
+        /* Every listener and UDP socket of the host, then ours among them. */
+        ck_assert_int_eq(verify_list_sockets(NULL, 0, &all, &n_all), 0);
+        ck_assert_uint_ge(n_all, 2);
+        ck_assert_int_eq(verify_owned_sockets(&self, 1, all, n_all, &socks, &n), 0);
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *s = verify_socket_to_string(&socks[i]);
+                ck_assert_uint_eq(socks[i].uid, getuid());
                 if (socks[i].protocol == IPPROTO_TCP) {
                         n_tcp++;
                         ck_assert_int_eq(strncmp(s, "127.0.0.1:", 10), 0);
@@ -159,9 +158,14 @@ START_TEST(test_live_sockets) {
         ck_assert_uint_eq(n_tcp, 1);
         ck_assert_uint_eq(n_udp, 1);
 
-        /* No inodes: nothing, without asking the kernel. */
+        /* An empty inode filter: nothing, without asking the kernel. */
         free(TAKE_PTR(socks));
-        ck_assert_int_eq(verify_list_sockets(NULL, 0, &socks, &n), 0);
+        ck_assert_int_eq(verify_list_sockets(&none, 0, &socks, &n), 0);
+        ck_assert_uint_eq(n, 0);
+
+        /* A process that is gone owns nothing. */
+        free(TAKE_PTR(socks));
+        ck_assert_int_eq(verify_owned_sockets(&gone, 1, all, n_all, &socks, &n), 0);
         ck_assert_uint_eq(n, 0);
 }
 END_TEST
