@@ -93,7 +93,8 @@ int plan_check_live(const Profile *p, const char *root, Report *report, ErrorInf
                                        (long) s->main_pid_before ?: (long) s->main_pid_after, s->udp_sockets,
                                        s->udp_sockets == 1 ? "" : "s", s->n_bad_listeners,
                                        s->n_bad_listeners == 1 ? "" : "s",
-                                       f->changed ? "apply the fix and restart it" : "restart it (memharden apply does)");
+                                       f->changed ? "run 'memharden apply', which restarts it"
+                                                  : "the file is hardened: restart memcached to load it");
                 if (r < 0)
                         return r;
                 report->compliant = false;
