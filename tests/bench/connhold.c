@@ -93,6 +93,9 @@ static double now_s(void) {
  * the fd or a negative errno. */
 static int connect_one(const struct sockaddr_in *sa) {
         struct timeval tv = { .tv_sec = CONNECT_TIMEOUT_S };
+        /* Closing resets the connection: no TIME-WAIT sockets are left
+         * behind on loopback after the benchmark. */
+        struct linger lg = { .l_onoff = 1, .l_linger = 0 };
         int one = 1;
         int fd, r;
 
@@ -100,7 +103,8 @@ static int connect_one(const struct sockaddr_in *sa) {
         if (fd < 0)
                 return -errno;
         if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ||
-            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0) {
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0 ||
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) < 0) {
                 r = -errno;
                 close(fd);
                 return r;
