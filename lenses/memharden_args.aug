@@ -10,6 +10,13 @@ Module: Memharden_args
 *)
 module Memharden_args =
 
+(* The few del helpers we need, defined here instead of taken from Util:
+   loading a module evaluates every definition in it, and Util's cost more
+   to build than all of ours. *)
+let del_str (s:string) = del s s
+let del_opt_ws (d:string) = del /[ \t]*/ d
+let del_ws_spc = del /[ \t]+/ " "
+
 (* Values: no whitespace and nothing a shell would interpret. A leading
    dash is refused so that "-l -U 0" is an error, not l="-U". *)
 let value_re = /[^- \t\r\n#"'\\`$;][^ \t\r\n#"'\\`$;]*/
@@ -28,7 +35,7 @@ let flag = [ key short_flag_re ]
 let short_arg = [ key short_arg_re . del /[ \t]*/ " " . store value_re ]
 
 (* A cluster of flags, optionally ending in one option taking a value *)
-let short = [ label "short" . Util.del_str "-"
+let short = [ label "short" . del_str "-"
               . ( flag+ | flag* . short_arg ) ]
 
 (* Long options: any name, with "=V" or " V". The names are not listed here:
@@ -37,7 +44,7 @@ let short = [ label "short" . Util.del_str "-"
    caller checks names, and whether an option takes a value, against
    memcached's own table. *)
 let long_opt = [ key /[a-z][a-z0-9_-]*/ . (del /=|[ \t]+/ "=" . store value_re)? ]
-let long = [ label "long" . Util.del_str "--" . long_opt ]
+let long = [ label "long" . del_str "--" . long_opt ]
 
 let word = short | long
 
@@ -46,4 +53,4 @@ let words = word . (sep . word)*
 
 (* Leading/trailing whitespace is kept; an empty or blank string gives an
    empty tree *)
-let lns = Util.del_opt_ws "" . (words . Util.del_opt_ws "")?
+let lns = del_opt_ws "" . (words . del_opt_ws "")?

@@ -8,7 +8,7 @@ Module: Memharden_conf
 *)
 module Memharden_conf =
 
-let indent = Util.del_opt_ws ""
+let indent = Memharden_args.del_opt_ws ""
 
 let comment_re = /[^ \t\r\n](.*[^ \t\r\n])?/
 
@@ -36,7 +36,7 @@ let comment (nl:regexp) =
 let directive (nl:regexp) =
   let k = /[A-Za-z][A-Za-z0-9_]*/ in
   let v = /[^ \t\r\n#]([^\r\n#]*[^ \t\r\n#])?/ in
-  [ indent . key k . Util.del_ws_spc . store v . tail nl ]
+  [ indent . key k . Memharden_args.del_ws_spc . store v . tail nl ]
 
 let options (nl:regexp) =
   [ label "options" . indent . Memharden_args.words . tail nl ]

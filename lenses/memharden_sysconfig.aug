@@ -45,8 +45,8 @@ let quoted_re  = qchar* . qonly . qchar*
 let dquoted_re = /[^\n\r"\\$`;]*'[^\n\r"\\$`;]*/
 let squoted_re = /[^\n\r'\\$`;]*"[^\n\r'\\$`;]*/
 
-let dq = Util.del_str "\""
-let sq = Util.del_str "'"
+let dq = Memharden_args.del_str "\""
+let sq = Memharden_args.del_str "'"
 
 let empty   = del /(""|'')?/ "" . value ""
 let bare    = square (del /["']?/ "\"") (store bare_re) (del /["']?/ "\"")
@@ -78,7 +78,7 @@ let export = [ key "export" . del /[ \t]+/ " " ]
 (* The put direction tells values apart only across whole nodes, so each
    value class gets its own node lens *)
 let kv (nl:regexp) (val:lens) =
-  [ Util.del_opt_ws "" . export? . key name_re . Util.del_str "=" . val
+  [ Memharden_args.del_opt_ws "" . export? . key name_re . Memharden_args.del_str "=" . val
     . eol nl ]
 
 let line (nl:regexp) (blank:regexp) =
