@@ -585,6 +585,147 @@ int config_render(Config *c, ConfigFile *f, char **ret_text, ErrorInfo *e) {
         return 0;
 }
 
+/* Where each line of TEXT starts; *ret_n lines, the last one ending in '\n'. */
+static int line_starts(const char *text, size_t size, size_t **ret, size_t *ret_n) {
+        size_t n = 0, *v = malloc((size + 1) * sizeof *v);
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < size; i = (size_t) (strchr(text + i, '\n') - text) + 1)
+                v[n++] = i;
+        v[n] = size;
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
+static bool line_is_blank(const char *l, size_t len) {
+        size_t s = strspn(l, " \t");
+        if (s < len && l[s] == '#')
+                s += 1 + strspn(l + s + 1, " \t");
+        return s >= len;
+}
+
+/* Renders one edited option line L (text LINE of LEN bytes, without its
+ * newline) into OUT: its words put back through the argument lens from a
+ * scratch copy of NODE with the line's edits applied. */
+static int render_line(Config *c, const ConfigFile *f, const char *node, unsigned l, const Edit *edits,
+                       size_t n_edits, const char *line, size_t len, FILE *out) {
+        char scratch[PATH_MAX], p[NODE_MAX], comment[NODE_MAX] = "";
+        size_t nl = strlen(node);
+        const char *v;
+
+        snprintf(scratch, sizeof scratch, SCRATCH "/lines/%u", l);
+        if (aug_cp(c->aug, node, scratch) < 0)
+                return -EINVAL;
+        snprintf(p, sizeof p, "%s/#comment", scratch);
+        if ((v = get(c->aug, p))) {
+                snprintf(comment, sizeof comment, "%s", v);
+                if (aug_rm(c->aug, p) < 0)
+                        return -EINVAL;
+        }
+
+        /* Values first, then removals last to first, as config_edit() does. */
+        for (size_t i = 0; i < n_edits; i++) {
+                const Arg *a = &f->args[edits[i].arg];
+                if (edits[i].op != EDIT_SET || a->line != l)
+                        continue;
+                snprintf(p, sizeof p, "%s%s", scratch, a->path + nl);
+                if (aug_set(c->aug, p, edits[i].value) < 0)
+                        return -EINVAL;
+        }
+        for (size_t k = f->n_args; k > 0; k--)
+                for (size_t i = 0; i < n_edits; i++)
+                        if (edits[i].op == EDIT_DELETE && edits[i].arg == k - 1 && f->args[k - 1].line == l) {
+                                snprintf(p, sizeof p, "%s%s", scratch, f->args[k - 1].path + nl);
+                                if (remove_option(c->aug, p, false) < 0)
+                                        return -EINVAL;
+                        }
+
+        if (count(c->aug, "%s/*", scratch) == 0) {
+                /* No option left: the line goes, its comment stays as a line. */
+                if (comment[0])
+                        fprintf(out, "# %s\n", comment);
+                return 0;
+        }
+
+        /* indent | words | tail: values hold no '#' or blanks, so the words
+         * end at the last non-blank before the first '#'. */
+        size_t indent = strspn(line, " \t"), end = len;
+        const char *hash = memchr(line, '#', len);
+        if (hash)
+                end = (size_t) (hash - line);
+        while (end > indent && (line[end - 1] == ' ' || line[end - 1] == '\t'))
+                end--;
+        const char *in = SCRATCH "/lines/in", *o = SCRATCH "/lines/out";
+        _cleanup_free_ char *words = strndup(line + indent, end - indent);
+        if (!words)
+                return -ENOMEM;
+        if (aug_set(c->aug, in, words) < 0 || aug_text_retrieve(c->aug, ARGS_LENS, in, scratch, o) < 0)
+                return -EINVAL;
+        fprintf(out, "%.*s%s%.*s\n", (int) indent, line, get(c->aug, o) ?: "", (int) (len - end), line + end);
+        return 0;
+}
+
+int config_render_lines(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text,
+                        ErrorInfo *e) {
+        _cleanup_free_ size_t *starts = NULL;
+        _cleanup_free_ char *buf = NULL;
+        size_t n_lines, size = 0, last = 0;
+        bool appends = false;
+        FILE *out;
+        int r;
+
+        if (c->profile->store != STORE_ARG_LINES || f->size == 0 || f->text[f->size - 1] != '\n')
+                return -EAGAIN;
+        r = line_starts(f->text, f->size, &starts, &n_lines);
+        if (r < 0)
+                return r;
+
+        /* Additions go after the last non-blank line (Augeas inserts after the
+         * last labelled node); blank lines after it must be plain "\n" for
+         * their put to be byte-identical. */
+        for (size_t i = 0; i < n_edits; i++)
+                appends = appends || edits[i].op == EDIT_APPEND;
+        for (size_t i = 0; i < n_lines; i++)
+                if (!line_is_blank(f->text + starts[i], starts[i + 1] - starts[i] - 1))
+                        last = i + 1;
+        if (appends && last == 0)
+                return -EAGAIN; /* nothing to insert after */
+        for (size_t i = last; appends && i < n_lines; i++)
+                if (starts[i + 1] - starts[i] != 1)
+                        return -EAGAIN;
+
+        out = open_memstream(&buf, &size);
+        if (!out)
+                return -ENOMEM;
+        for (size_t i = 0; i < n_lines && r >= 0; i++) {
+                const char *line = f->text + starts[i];
+                size_t len = starts[i + 1] - starts[i] - 1;
+                const char *node = NULL;
+                char word[PATH_MAX], opts[PATH_MAX];
+
+                for (size_t k = 0; k < n_edits && !node; k++)
+                        if (edits[k].op != EDIT_APPEND && f->args[edits[k].arg].line == i + 1)
+                                node = f->args[edits[k].arg].path;
+                if (node) {
+                        parent_of(node, word, sizeof word);  /* the -xyz word */
+                        parent_of(word, opts, sizeof opts);  /* its line */
+                        r = render_line(c, f, opts, (unsigned) i + 1, edits, n_edits, line, len, out);
+                } else
+                        fwrite(line, 1, len + 1, out);
+                for (size_t k = 0; k < n_edits && i + 1 == last; k++)
+                        if (edits[k].op == EDIT_APPEND)
+                                fprintf(out, "-%c %s\n", edits[k].letter, edits[k].value);
+        }
+        if (fclose(out) != 0 && r >= 0)
+                r = -errno;
+        if (r < 0)
+                return error_set(e, r, "render", f->real_path, 0, NULL, "%s", aug_error_message(c->aug));
+        *ret_text = TAKE_PTR(buf);
+        return 0;
+}
+
 int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_args, size_t *ret_n, ErrorInfo *e) {
         const char *in = SCRATCH "/reparse/in", *tree = SCRATCH "/reparse/tree";
         Walk w = {};

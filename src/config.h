@@ -58,6 +58,15 @@ int config_edit(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, Err
 /* F's text as Augeas would write it now. */
 int config_render(Config *c, ConfigFile *f, char **ret_text, ErrorInfo *e);
 
+/* The same text as config_render() after config_edit(EDITS), rendered
+ * faster: only the edited lines of an argument-lines file are put back, each
+ * through the argument lens, and spliced into the original text. Must run
+ * before config_edit(). -EAGAIN where only the full render is exact (a file
+ * without a final newline, an addition before trailing blank lines that are
+ * not empty); the caller then uses config_render(). */
+int config_render_lines(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text,
+                        ErrorInfo *e);
+
 /* Reads TEXT back as F's profile would and returns its options: proves a
  * rendered file parses and lets the caller re-check it. */
 int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_args, size_t *ret_n, ErrorInfo *e);

@@ -71,9 +71,18 @@ shapes() {
                 test_begin "shape: $name"
                 R=$(root "$1")
                 printf '%b' "$text" > "$R$2"
+                cp "$R$2" "$TMP/shape.orig"
+                run apply --dry-run --root "$R"
+                local preview=$OUT
                 run apply --no-restart --root "$R"
                 got=$(effective "$R$2")
+                local written
+                written=$(diff -u --label "a${2}" --label "b${2}" "$TMP/shape.orig" "$R$2")
                 { expect_rc 0 && [ "$got" = "$want" ] || fail "got '$got', want '$want'"; } &&
+                { [ "$preview" = "$written" ] || fail "dry run showed a different diff than apply wrote:
+$preview
+---- written:
+$written"; } &&
                 { run apply --no-restart --root "$R"; expect_rc 0 && expect_err "unchanged"; } && ok
         done
 }

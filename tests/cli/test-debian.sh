@@ -67,6 +67,12 @@ notls prefix|-l notls:0.0.0.0:11211\n|listen=127.0.0.1 udp=0 socket=none
 directive and clusters|logfile /var/log/memcached.log\n-dk\n-p 11211 -U 11211\n|listen=127.0.0.1 udp=0 socket=none
 empty file|\n|listen=127.0.0.1 udp=0 socket=none
 localhost is loopback|-l localhost\n|listen=localhost udp=0 socket=none
+a removed line keeps its comment|-l 127.0.0.1\n-U 0\n-U 11211 # old udp\n|listen=127.0.0.1 udp=0 socket=none
+removal inside a cluster|-l 127.0.0.1\n-U 0\n-kU 11211 -m 64\n|listen=127.0.0.1 udp=0 socket=none
+two -U on one line, tabs kept|\t-l\t0.0.0.0 -U 11211\t-U 5   # x\n|listen=127.0.0.1 udp=0 socket=none
+additions before empty trailing lines|-m 64\n# end\n\n\n|listen=127.0.0.1 udp=0 socket=none
+additions before blank lines with spaces|-m 64\n  \n\t\n|listen=127.0.0.1 udp=0 socket=none
+only comments|# nothing here\n|listen=127.0.0.1 udp=0 socket=none
 CASES
 
 test_begin "--listen sets exactly the requested addresses"
