@@ -150,57 +150,81 @@ static int label_of(const char *path, char *buf, size_t size) {
         return 0;
 }
 
-/* Reads the options of one argument list: NODE's "short"/"long" children, in
- * the tree shape of lenses/memharden_args.aug. */
-static int walk_words(augeas *aug, const char *node, unsigned line, bool skips_daemon_lines,
-                      const char *subject, ArgList *out, ErrorInfo *e) {
-        _cleanup_matches_ Matches words = {};
+static void parent_of(const char *path, char *buf, size_t size) {
+        snprintf(buf, size, "%.*s", (int) (last_component(path) - 1 - path), path);
+}
+
+/* Reads every option node EXPR selects, in document order, in the tree shape
+ * of lenses/memharden_args.aug (.../short/l, .../long/listen). In a config
+ * file, LINES are its top-level nodes and LINE_NO their line numbers; else
+ * (LINES NULL) every option is on line FIXED_LINE. One node-set variable,
+ * read by index, instead of a path lookup per node: linear in the file. */
+static int walk_options(augeas *aug, const char *expr, const Matches *lines, const unsigned *line_no,
+                        unsigned fixed_line, bool skips_daemon_lines, const char *subject, ArgList *out,
+                        ErrorInfo *e) {
+        char word[PATH_MAX], line[PATH_MAX], prev[PATH_MAX] = "", kind[16];
         bool effective = true;
-        char label[64];
-        int r;
+        int n, k = 0, r = 0;
 
-        r = match(aug, &words, "%s/*[label() = 'short' or label() = 'long']", node);
-        if (r < 0)
-                return r;
-        for (int w = 0; w < words.n; w++) {
-                _cleanup_matches_ Matches opts = {};
-                bool is_short = label_of(words.v[w], label, sizeof label) == 0 && strcmp(label, "short") == 0;
+        n = aug_defvar(aug, "mhopt", expr);
+        if (n < 0)
+                return -EINVAL;
+        for (int i = 0; i < n && r >= 0; i++) {
+                _cleanup_free_ char *path = NULL;
+                const char *label = NULL, *value = NULL;
+                const McOption *opt;
+                unsigned l = fixed_line;
 
-                r = match(aug, &opts, "%s/*", words.v[w]);
-                if (r < 0)
-                        return r;
-                for (int o = 0; o < opts.n; o++) {
-                        const McOption *opt;
-
-                        r = label_of(opts.v[o], label, sizeof label);
-                        if (r < 0)
-                                return error_set(e, -EINVAL, "parse", subject, line, NULL, "option name too long");
-                        opt = is_short && label[1] == '\0' ? mcopt_by_letter(label[0]) : mcopt_by_long(label);
-                        if (!opt)
-                                return error_set(e, -EINVAL, "parse", subject, line,
-                                                 "memcached would refuse to start with it; fix the option",
-                                                 "unknown memcached option '%s%s'", is_short ? "-" : "--", label);
-                        /* The lens knows no long option names, so it cannot
-                         * tell which take a value; memcached's table can. */
-                        const char *value = get(aug, opts.v[o]);
-                        if (opt->has_arg && !value)
-                                return error_set(e, -EINVAL, "parse", subject, line,
-                                                 "memcached would refuse to start with it; give the value",
-                                                 "option '--%s' needs a value", label);
-                        if (!opt->has_arg && value && opt->letter != 'v')
-                                return error_set(e, -EINVAL, "parse", subject, line,
-                                                 "memcached would not read it as meant; remove the value",
-                                                 "option '--%s' takes no value, but has '%s'", label, value);
-                        /* Debian's start scripts skip a line whose first word begins with -d or -h. */
-                        if (w == 0 && o == 0 && skips_daemon_lines && is_short &&
-                            (opt->letter == 'd' || opt->letter == 'h'))
-                                effective = false;
-                        r = arglist_push(out, opt->letter, value, opts.v[o], line, effective);
-                        if (r < 0)
-                                return r;
+                if (aug_ns_path(aug, "mhopt", i, &path) < 0 || aug_ns_attr(aug, "mhopt", i, &value, &label, NULL) < 0) {
+                        r = -EINVAL;
+                        break;
                 }
+                parent_of(path, word, sizeof word);
+                parent_of(word, line, sizeof line);
+                bool first = strcmp(line, prev) != 0; /* the first option of its line */
+                if (first) {
+                        snprintf(prev, sizeof prev, "%s", line);
+                        effective = true;
+                }
+                if (lines) {
+                        while (k < lines->n && strcmp(lines->v[k], line) != 0)
+                                k++;
+                        if (k == lines->n) {
+                                r = -EINVAL;
+                                break;
+                        }
+                        l = line_no[k];
+                }
+                bool is_short = label_of(word, kind, sizeof kind) == 0 && strcmp(kind, "short") == 0;
+
+                opt = is_short && label[1] == '\0' ? mcopt_by_letter(label[0]) : mcopt_by_long(label);
+                if (!opt) {
+                        r = error_set(e, -EINVAL, "parse", subject, l,
+                                      "memcached would refuse to start with it; fix the option",
+                                      "unknown memcached option '%s%s'", is_short ? "-" : "--", label);
+                        break;
+                }
+                /* The lens knows no long option names, so it cannot tell which
+                 * take a value; memcached's table can. */
+                if (opt->has_arg && !value) {
+                        r = error_set(e, -EINVAL, "parse", subject, l,
+                                      "memcached would refuse to start with it; give the value",
+                                      "option '--%s' needs a value", label);
+                        break;
+                }
+                if (!opt->has_arg && value && opt->letter != 'v') {
+                        r = error_set(e, -EINVAL, "parse", subject, l,
+                                      "memcached would not read it as meant; remove the value",
+                                      "option '--%s' takes no value, but has '%s'", label, value);
+                        break;
+                }
+                /* Debian's start scripts skip a line whose first word begins with -d or -h. */
+                if (first && skips_daemon_lines && is_short && (opt->letter == 'd' || opt->letter == 'h'))
+                        effective = false;
+                r = arglist_push(out, opt->letter, value, path, l, effective);
         }
-        return 0;
+        (void) aug_defvar(aug, "mhopt", NULL);
+        return r;
 }
 
 /* The line of the last "VAR=" assignment, for messages. */
@@ -258,7 +282,7 @@ static int walk_file(Config *c, const ConfigFile *f, const char *base, const cha
                      Walk *w, ErrorInfo *e) {
         const Profile *p = c->profile;
         _cleanup_matches_ Matches nodes = {};
-        char in[PATH_MAX], label[64];
+        char in[NODE_MAX];
         int r;
 
         if (p->store == STORE_ARG_LINES) {
@@ -270,15 +294,9 @@ static int walk_file(Config *c, const ConfigFile *f, const char *base, const cha
                 r = nonblank_lines(text, (size_t) nodes.n, &lines);
                 if (r < 0)
                         return r;
-                for (int i = 0; i < nodes.n; i++) {
-                        if (label_of(nodes.v[i], label, sizeof label) < 0 || strcmp(label, "options") != 0)
-                                continue;
-                        r = walk_words(c->aug, nodes.v[i], lines[i], p->skips_daemon_lines,
-                                       f->real_path, &w->args, e);
-                        if (r < 0)
-                                return r;
-                }
-                return 0;
+                snprintf(in, sizeof in, "%s/options/*/*", base);
+                return walk_options(c->aug, in, &nodes, lines, 0, p->skips_daemon_lines, f->real_path,
+                                    &w->args, e);
         }
 
         /* A shell variable: the last assignment wins, as in a shell. */
@@ -302,7 +320,8 @@ static int walk_file(Config *c, const ConfigFile *f, const char *base, const cha
                 e->line = w->var_line;
                 return r;
         }
-        return walk_words(c->aug, w->args_node, w->var_line, false, f->real_path, &w->args, e);
+        snprintf(in, sizeof in, "%s/*/*", w->args_node);
+        return walk_options(c->aug, in, NULL, NULL, w->var_line, false, f->real_path, &w->args, e);
 }
 
 static void walk_done(Walk *w) {
@@ -475,10 +494,6 @@ static int count(augeas *aug, const char *fmt, const char *arg) {
         char expr[NODE_MAX];
         snprintf(expr, sizeof expr, fmt, arg);
         return aug_match(aug, expr, NULL);
-}
-
-static void parent_of(const char *path, char *buf, size_t size) {
-        snprintf(buf, size, "%.*s", (int) (last_component(path) - 1 - path), path);
 }
 
 /* Removes one option node and whatever it leaves empty: its -xyz cluster,
