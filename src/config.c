@@ -538,7 +538,7 @@ static int append_option(augeas *aug, const char *parent, const char *label, cha
         return aug_set(aug, p, value) < 0 ? -EINVAL : 0;
 }
 
-int config_edit(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, ErrorInfo *e) {
+static int edit_tree(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, ErrorInfo *e) {
         bool is_file = c->profile->store == STORE_ARG_LINES;
         char base[PATH_MAX];
         int r = 0;
@@ -581,7 +581,7 @@ int config_edit(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, Err
         return 0;
 }
 
-int config_render(Config *c, ConfigFile *f, char **ret_text, ErrorInfo *e) {
+static int render_file(Config *c, ConfigFile *f, char **ret_text, ErrorInfo *e) {
         char in[PATH_MAX], out[PATH_MAX], node[PATH_MAX];
         char *text;
 
@@ -640,7 +640,7 @@ static int render_line(Config *c, const ConfigFile *f, const char *node, unsigne
                         return -EINVAL;
         }
 
-        /* Values first, then removals last to first, as config_edit() does. */
+        /* Values first, then removals last to first, as edit_tree() does. */
         for (size_t i = 0; i < n_edits; i++) {
                 const Arg *a = &f->args[edits[i].arg];
                 if (edits[i].op != EDIT_SET || a->line != l)
@@ -682,7 +682,11 @@ static int render_line(Config *c, const ConfigFile *f, const char *node, unsigne
         return 0;
 }
 
-int config_render_lines(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text,
+/* The dry run's fast path for memcached.conf; reads the tree as it was, so
+ * it runs before edit_tree(). -EAGAIN where only a full render is exact: a
+ * file without a final newline, or additions before trailing blank lines
+ * that are not empty. */
+static int render_lines(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text,
                         ErrorInfo *e) {
         _cleanup_free_ size_t *starts = NULL;
         _cleanup_free_ char *buf = NULL;
@@ -760,13 +764,78 @@ int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_a
         return r;
 }
 
+/* Characters that make the sysconfig lens pick other quoting, or that a
+ * shell would interpret inside double quotes. */
+#define VAR_SPECIAL "\"'\\$`"
+
+/* The dry run's fast path for a shell variable, after edit_tree(): the new
+ * value in place of the old on the variable's line. Only where the lens
+ * keeps the quoting: old and new values both double-quoted, both holding a
+ * blank (so both need quotes) and nothing in VAR_SPECIAL. */
+static int render_var_line(Config *c, ConfigFile *f, char **ret_text) {
+        const char *value = f->var_node ? get(c->aug, f->var_node) : NULL, *l = f->text, *q, *end;
+        char *text;
+
+        if (!value || f->var_line == 0 || !strpbrk(value, " \t") || strpbrk(value, VAR_SPECIAL))
+                return -EAGAIN;
+        for (unsigned n = 1; n < f->var_line && l; n++)
+                l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL;
+        q = l ? strchr(l, '=') : NULL;
+        if (!q || q[1] != '"')
+                return -EAGAIN;
+        q += 2;
+        end = strchr(q, '"');
+        if (!end || memchr(q, '\n', (size_t) (end - q)) || !memchr(q, ' ', (size_t) (end - q)) ||
+            strcspn(q, VAR_SPECIAL) < (size_t) (end - q))
+                return -EAGAIN;
+        if (asprintf(&text, "%.*s%s%s", (int) (q - f->text), f->text, value, end) < 0)
+                return -ENOMEM;
+        *ret_text = text;
+        return 0;
+}
+
+int config_change(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, bool preview, char **ret_text,
+                  ErrorInfo *e) {
+        bool lines = c->profile->store == STORE_ARG_LINES;
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        if (n_edits == 0)
+                return (*ret_text = strdup(f->text)) ? 0 : -ENOMEM;
+
+        r = preview && lines ? render_lines(c, f, edits, n_edits, &text, e) : -EAGAIN;
+        if (r < 0 && r != -EAGAIN)
+                return r;
+        r = edit_tree(c, f, edits, n_edits, e);
+        if (r < 0)
+                return r;
+        if (!text && preview && !lines) {
+                r = render_var_line(c, f, &text);
+                if (r < 0 && r != -EAGAIN)
+                        return r;
+        }
+        if (!text) {
+                r = render_file(c, f, &text, e);
+                if (r < 0)
+                        return r;
+        }
+        *ret_text = TAKE_PTR(text);
+        return 0;
+}
+
 int config_rewalk(Config *c, const ConfigFile *f, Arg **ret_args, size_t *ret_n, ErrorInfo *e) {
-        char node[PATH_MAX];
+        char node[NODE_MAX];
         Walk w = {};
         int r;
 
-        snprintf(node, sizeof node, "/files%s", f->path);
-        r = walk_file(c, f, node, f->text, "rewalk", &w, e);
+        if (c->profile->store == STORE_SHELL_VAR) {
+                /* The edited argument tree itself: no need to parse its text again. */
+                snprintf(node, sizeof node, "%s/*/*", f->args_node);
+                r = walk_options(c->aug, node, NULL, NULL, f->var_line, false, f->real_path, &w.args, e);
+        } else {
+                snprintf(node, sizeof node, "/files%s", f->path);
+                r = walk_file(c, f, node, f->text, "rewalk", &w, e);
+        }
         if (r >= 0) {
                 *ret_args = TAKE_PTR(w.args.v);
                 *ret_n = w.args.n;

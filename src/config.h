@@ -52,20 +52,13 @@ int config_open(const Profile *p, const char *root, Config **ret, ErrorInfo *e);
 void config_free(Config *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Config *, config_free);
 
-/* Applies the policy's EDITS to F's tree (not yet to disk). */
-int config_edit(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, ErrorInfo *e);
-
-/* F's text as Augeas would write it now. */
-int config_render(Config *c, ConfigFile *f, char **ret_text, ErrorInfo *e);
-
-/* The same text as config_render() after config_edit(EDITS), rendered
- * faster: only the edited lines of an argument-lines file are put back, each
- * through the argument lens, and spliced into the original text. Must run
- * before config_edit(). -EAGAIN where only the full render is exact (a file
- * without a final newline, an addition before trailing blank lines that are
- * not empty); the caller then uses config_render(). */
-int config_render_lines(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text,
-                        ErrorInfo *e);
+/* Applies the policy's EDITS to F's tree (not yet to disk) and returns F's
+ * new text as Augeas renders it. With PREVIEW (a dry run), only the edited
+ * lines are put back where that gives the same bytes as a full render:
+ * memcached.conf lines through the argument lens, a double-quoted shell
+ * variable in place; anything else is rendered whole. */
+int config_change(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, bool preview, char **ret_text,
+                  ErrorInfo *e);
 
 /* Reads TEXT back as F's profile would and returns its options: proves a
  * rendered file parses and lets the caller re-check it. */

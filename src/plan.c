@@ -58,16 +58,7 @@ int plan_build(const Profile *p, const char *root, const char *listen, PlanMode 
                 if (!fr->changed || mode == PLAN_JUDGE)
                         continue;
 
-                /* A dry run renders only the edited lines where that is exact;
-                 * a real apply renders what Augeas will write. */
-                r = mode == PLAN_DIFF ? config_render_lines(c, f, fr->policy.edits, fr->policy.n_edits, &fr->text, e)
-                                      : -EAGAIN;
-                if (r == -EAGAIN)
-                        r = 0;
-                if (r >= 0)
-                        r = config_edit(c, f, fr->policy.edits, fr->policy.n_edits, e);
-                if (r >= 0 && !fr->text)
-                        r = config_render(c, f, &fr->text, e);
+                r = config_change(c, f, fr->policy.edits, fr->policy.n_edits, mode == PLAN_DIFF, &fr->text, e);
                 if (r >= 0)
                         r = check_converged(c, f, mode == PLAN_WRITE ? fr->text : NULL, listen, e);
                 if (r >= 0)
