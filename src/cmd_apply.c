@@ -119,10 +119,8 @@ static int restart(const Context *c, const Profile *p, const Backup *b, Report *
                                            b->id, k < 0 ? "failed" : again.active ? "running" : "not running");
                 service_report_done(&again);
         }
-        static char hint[256];
-        snprintf(hint, sizeof hint, "the old config is back in place (backup %s)%s", b->id,
-                 k < 0 ? ", but memcached did not come back up: check its log" : " and memcached runs on it");
-        e->hint = hint;
+        error_set_hint(e, "the old config is back in place (backup %s)%s", b->id,
+                       k < 0 ? ", but memcached did not come back up: check its log" : " and memcached runs on it");
         return r;
 }
 

@@ -8,6 +8,27 @@
 #include "util.h"
 
 
+static int back_up_current(const Context *c, Report *report, ErrorInfo *e) {
+        char *paths[report->n_files], *texts[report->n_files];
+        size_t sizes[report->n_files], n = 0;
+        _cleanup_(backup_freep) Backup *undo = NULL;
+        int r;
+
+        for (size_t i = 0; i < report->n_files; i++)
+                if (report->files[i].changed && report->files[i].text) {
+                        paths[n] = report->files[i].path;
+                        texts[n] = report->files[i].text;
+                        sizes[n++] = strlen(report->files[i].text); /* read_config_file() refuses NULs */
+                }
+        if (n == 0)
+                return 0;
+        r = backup_create(c->root, paths, texts, sizes, n, &undo, e);
+        if (r < 0)
+                return r;
+        report->undo_backup_id = TAKE_PTR(undo->id);
+        return 0;
+}
+
 /* memharden rollback [BACKUP]: puts the newest (or the named) backup back
  * byte for byte, then restarts the daemons whose files changed. */
 int cmd_rollback(const Context *c) {
@@ -37,10 +58,16 @@ int cmd_rollback(const Context *c) {
                 if (read_config_file(real, &now, &size) >= 0)
                         sha256_hex(now, size, sum);
                 f->changed = strcmp(sum, b->files[i].sha256) != 0;
+                f->text = TAKE_PTR(now); /* what is there now, NULL when unreadable */
                 report.changed = report.changed || f->changed;
         }
         if (!report.changed)
                 return command_finish(c, &report);
+
+        /* Keep what is about to be replaced, so a rollback can be undone too. */
+        r = back_up_current(c, &report, &e);
+        if (r < 0)
+                return command_fail(c, &report, EXIT_RUNTIME, r, &e);
 
         r = backup_restore(c->root, b, &e);
         if (r < 0)

@@ -24,6 +24,17 @@ int error_set(ErrorInfo *e, int r, const char *verb, const char *subject, unsign
         return r;
 }
 
+void error_set_hint(ErrorInfo *e, const char *fmt, ...) {
+        va_list ap;
+
+        if (!e)
+                return;
+        va_start(ap, fmt);
+        vsnprintf(e->hint_buf, sizeof e->hint_buf, fmt, ap);
+        va_end(ap);
+        e->hint = e->hint_buf;
+}
+
 void error_format(const ErrorInfo *e, int r, char *buf, size_t size) {
         size_t n = 0;
 

@@ -17,12 +17,16 @@ typedef struct ErrorInfo {
         char subject[PATH_MAX];
         unsigned line;         /* 0: none */
         char detail[512];
-        const char *hint;      /* static string or NULL */
+        const char *hint;      /* static string, hint_buf, or NULL */
+        char hint_buf[256];    /* for a hint made with error_set_hint() */
 } ErrorInfo;
 
 /* Fills E (if non-NULL) and returns R, so failures read `return error_set(...)`. */
 int error_set(ErrorInfo *e, int r, const char *verb, const char *subject, unsigned line,
               const char *hint, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+/* Replaces E's hint with a formatted one. */
+void error_set_hint(ErrorInfo *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* "cannot VERB 'SUBJECT' line N: DETAIL; HINT" (parts left out when empty). */
 void error_format(const ErrorInfo *e, int r, char *buf, size_t size);

@@ -243,6 +243,18 @@ static int rule_listen_requested(Builder *b, const Arg *args, size_t n, const ch
         return r < 0 ? r : add_edit(b, EDIT_SET, first, 'l', listen);
 }
 
+/* The port memcached makes of a -U value: it uses atoi(), so leading digits
+ * count and anything else reads as 0. */
+static long udp_port_as_read(const char *v) {
+        long port;
+        v += strspn(v, " \t");
+        if (!strchr("+-0123456789", *v))
+                return 0;
+        errno = 0;
+        port = strtol(v, NULL, 10);
+        return errno ? 1 : port; /* out of range: treat as on */
+}
+
 /* memcached takes the last -U; we want exactly one, an explicit 0. */
 static int rule_udp(Builder *b, const Arg *args, size_t n) {
         size_t first = SIZE_MAX, last = SIZE_MAX, count = 0;
@@ -262,10 +274,13 @@ static int rule_udp(Builder *b, const Arg *args, size_t n) {
                 return r < 0 ? r : add_edit(b, EDIT_APPEND, 0, 'U', "0");
         }
 
-        if (strcmp(args[last].value, "0") != 0)
+        if (strcmp(args[last].value, "0") != 0 && udp_port_as_read(args[last].value) != 0)
                 r = add_finding(b, "udp-enabled", SEVERITY_HIGH, args[last].line,
                                 "-U %s: UDP is on, and answers spoofed requests with far larger replies",
                                 args[last].value);
+        else if (strcmp(args[last].value, "0") != 0)
+                r = add_finding(b, "udp-unclear", SEVERITY_LOW, args[last].line,
+                                "-U %s: memcached reads this as 0, but only a plain 0 says so", args[last].value);
         else if (count > 1)
                 r = add_finding(b, "udp-duplicate", SEVERITY_LOW, args[first].line,
                                 "-U is given %zu times; only the last counts", count);

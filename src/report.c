@@ -24,6 +24,7 @@ void report_done(Report *r) {
         }
         free(r->files);
         free(r->backup_id);
+        free(r->undo_backup_id);
         free(r->error);
         *r = (Report) {};
 }
@@ -77,11 +78,16 @@ void report_print_text(const Report *r, FILE *out, FILE *err, bool quiet) {
                         fprintf(err, "%s: unchanged\n", f->path);
                 else if (r->dry_run)
                         fprintf(err, "%s: would change (dry run, nothing written)\n", f->path);
+                else if (strcmp(r->command, "rollback") == 0)
+                        fprintf(err, "%s: restored from %s\n", f->path, f->backup ?: "-");
                 else
                         fprintf(err, "%s: changed, backup %s\n", f->path, f->backup ?: "-");
                 if (f->has_service)
                         service_report_print(err, &f->service);
         }
+        if (r->undo_backup_id)
+                fprintf(err, "the replaced files are kept as backup %s: 'memharden rollback %s' undoes this\n",
+                        r->undo_backup_id, r->undo_backup_id);
 }
 
 static json_object *file_json(const FileResult *f) {
@@ -116,6 +122,7 @@ int report_print_json(const Report *r, FILE *out) {
         json_object_object_add(root, "compliant", json_object_new_boolean(r->compliant));
         json_object_object_add(root, "backup", string_or_null(r->backup_id));
         json_object_object_add(root, "rolled_back", json_object_new_boolean(r->rolled_back));
+        json_object_object_add(root, "undo_backup", string_or_null(r->undo_backup_id));
         json_object_object_add(root, "files", files);
         json_object_object_add(root, "findings", findings);
 

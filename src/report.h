@@ -36,6 +36,7 @@ typedef struct Report {
         FileResult *files;
         size_t n_files;
         bool rolled_back;    /* apply: the restart failed and the old files are back */
+        char *undo_backup_id; /* rollback: the backup of what it replaced */
         char *error;         /* the one error message, when the command failed */
         int exit_code;
 } Report;

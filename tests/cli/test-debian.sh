@@ -41,6 +41,15 @@ run rollback --root "$R"
 { expect_rc 0 && expect_same "$R/etc/memcached.conf" "$TMP/orig" &&
   [ "$(stat -c %a:%u:%g "$R/etc/memcached.conf")" = "640:1:2" ] || fail "rollback"; } && ok
 
+test_begin "a rollback can itself be undone"
+cp "$R/etc/memcached.conf" "$TMP/rolled-back"
+run apply --no-restart --root "$R"; cp "$R/etc/memcached.conf" "$TMP/hardened"
+run rollback --json --root "$R"
+undo=$(jq -r .undo_backup <<<"$OUT")
+{ expect_rc 0 && [ "$undo" != null ] && expect_same "$R/etc/memcached.conf" "$TMP/rolled-back"; } &&
+{ run rollback "$undo" --root "$R"; expect_rc 0 && expect_same "$R/etc/memcached.conf" "$TMP/hardened"; } &&
+{ run rollback --root "$R"; expect_rc 0; } && ok
+
 test_begin "backups lists the run"
 run backups --root "$R"
 { expect_rc 0 && expect_out "/etc/memcached.conf"; } && ok

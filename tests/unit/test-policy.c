@@ -328,6 +328,36 @@ START_TEST(test_udp_enabled) {
 }
 END_TEST
 
+/* memcached reads -U with atoi(): "00", "abc" and "" are off already, so they
+ * are not "UDP is on", only not a plain 0; "11211x" is port 11211. */
+START_TEST(test_udp_as_memcached_reads_it) {
+        static const struct {
+                const char *value, *id;
+                Severity severity;
+        } cases[] = {
+                { "00", "udp-unclear", SEVERITY_LOW },
+                { "abc", "udp-unclear", SEVERITY_LOW },
+                { "-0", "udp-unclear", SEVERITY_LOW },
+                { "11211x", "udp-enabled", SEVERITY_HIGH },
+                { "99999999999999999999", "udp-enabled", SEVERITY_HIGH },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                Arg args[] = { ARG('l', "127.0.0.1"), ARG('U', cases[i].value) };
+                PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
+                const Finding *f = find(&r, cases[i].id);
+                const Edit *e = edit_on(&r, 1);
+
+                ck_assert_msg(f, "-U %s: no %s finding", cases[i].value, cases[i].id);
+                ck_assert_int_eq(f->severity, cases[i].severity);
+                ck_assert_msg(e && e->op == EDIT_SET && strcmp(e->value, "0") == 0, "-U %s: not set to 0",
+                              cases[i].value);
+                ck_assert(!policy_compliant(&r));
+                policy_result_done(&r);
+        }
+}
+END_TEST
+
 START_TEST(test_udp_implicit) {
         Arg args[] = { ARG('l', "127.0.0.1"), ARG('m', "64") };
         PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
@@ -614,6 +644,7 @@ static Suite *policy_suite(void) {
         tcase_add_test(tc, test_listen_safe_and_unsafe);
         tcase_add_test(tc, test_listen_requested);
         tcase_add_test(tc, test_udp_enabled);
+        tcase_add_test(tc, test_udp_as_memcached_reads_it);
         tcase_add_test(tc, test_udp_implicit);
         tcase_add_test(tc, test_udp_zero);
         tcase_add_test(tc, test_udp_duplicate);
