@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "profile.h"
+#include "plan.h"
 #include "report.h"
 
 enum {
@@ -42,6 +43,9 @@ int cmd_backups(const Context *c);
 
 /* Shared by the handlers (command.c). */
 int context_profile(const Context *c, const Profile **ret, ErrorInfo *e);
+/* The shared start of check and apply: the profile, the --listen check and
+ * the plan (plan.h). 0 to go on; else the exit code, the error reported. */
+int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_config, const Profile **ret_profile);
 /* Prints R (text or JSON) and returns its exit code. */
 int command_finish(const Context *c, Report *r);
 /* Records one error message for errno R and E in REPORT, prints it and

@@ -132,18 +132,9 @@ int cmd_apply(const Context *c) {
         const Profile *p;
         int r;
 
-        r = context_profile(c, &p, &e);
-        if (r < 0)
-                return command_fail(c, &report, EXIT_INPUT, r, &e);
-        report.profile = p->name;
-        if (c->listen && (r = policy_check_listen(c->listen, &e)) < 0)
-                return command_fail(c, &report, EXIT_USAGE, r, &e);
-
-        r = plan_build(p, c->root, c->listen, c->dry_run ? PLAN_DIFF : PLAN_WRITE, &config, &report, &e);
-        if (r < 0)
-                return command_fail(c, &report,
-                                    r == -ELIBBAD || r == -ENOMEM || r == -ENOTRECOVERABLE ? EXIT_RUNTIME : EXIT_INPUT,
-                                    r, &e);
+        r = command_plan(c, c->dry_run ? PLAN_DIFF : PLAN_WRITE, &report, &config, &p);
+        if (r > 0)
+                return r;
         if (c->dry_run || !report.changed)
                 return command_finish(c, &report);
 

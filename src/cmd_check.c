@@ -14,14 +14,9 @@ int cmd_check(const Context *c) {
         const Profile *p;
         int r;
 
-        r = context_profile(c, &p, &e);
-        if (r < 0)
-                return command_fail(c, &report, EXIT_INPUT, r, &e);
-        report.profile = p->name;
-
-        r = plan_build(p, c->root, c->listen, PLAN_JUDGE, &config, &report, &e);
-        if (r < 0)
-                return command_fail(c, &report, r == -ELIBBAD || r == -ENOMEM ? EXIT_RUNTIME : EXIT_INPUT, r, &e);
+        r = command_plan(c, PLAN_JUDGE, &report, &config, &p);
+        if (r > 0)
+                return r;
 
         r = plan_check_live(p, c->root, &report, &e);
         if (r < 0)

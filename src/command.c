@@ -6,6 +6,7 @@
 
 #include "cleanup.h"
 #include "cli.h"
+#include "plan.h"
 
 int context_profile(const Context *c, const Profile **ret, ErrorInfo *e) {
         _cleanup_free_ char *id = NULL;
@@ -22,6 +23,28 @@ int context_profile(const Context *c, const Profile **ret, ErrorInfo *e) {
                                  "os-release ID '%s' is neither Debian nor RHEL family", id ?: "unknown");
         if (r < 0)
                 return error_set(e, r, "detect the distribution of", c->root, 0, NULL, "%s", strerror(-r));
+        return 0;
+}
+
+int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_config, const Profile **ret_profile) {
+        ErrorInfo e = {};
+        const Profile *p;
+        int r;
+
+        r = context_profile(c, &p, &e);
+        if (r < 0)
+                return command_fail(c, report, EXIT_INPUT, r, &e);
+        report->profile = p->name;
+        if (c->listen && (r = policy_check_listen(c->listen, &e)) < 0)
+                return command_fail(c, report, EXIT_USAGE, r, &e);
+
+        r = plan_build(p, c->root, c->listen, mode, ret_config, report, &e);
+        if (r < 0)
+                /* Our own lenses, memory, or our own edit failing: not the input's fault. */
+                return command_fail(c, report,
+                                    r == -ELIBBAD || r == -ENOMEM || r == -ENOTRECOVERABLE ? EXIT_RUNTIME : EXIT_INPUT,
+                                    r, &e);
+        *ret_profile = p;
         return 0;
 }
 

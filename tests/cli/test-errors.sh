@@ -62,7 +62,8 @@ expect_refused 3 "cannot parse" && ok
 test_begin "--listen refuses a wildcard or public address, exit 2"
 R=$(root debian-exposed); snapshot
 run apply --listen 0.0.0.0 --root "$R"; expect_refused 2 "refuses a wildcard" &&
-{ run apply --listen 8.8.8.8 --root "$R"; expect_refused 2 "refuses a public"; } && ok
+{ run apply --listen 8.8.8.8 --root "$R"; expect_refused 2 "refuses a public"; } &&
+{ run check --listen 0.0.0.0 --root "$R"; expect_refused 2 "refuses a wildcard"; } && ok
 
 test_begin "usage errors, exit 2"
 R=$(root debian-exposed); snapshot

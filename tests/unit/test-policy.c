@@ -67,6 +67,15 @@ static const Edit *append_of(const PolicyResult *r, char letter) {
         return NULL;
 }
 
+/* ARG of R is set, in place, to VALUE. */
+static void expect_set(const PolicyResult *r, size_t arg, const char *value) {
+        const Edit *e = edit_on(r, arg);
+
+        ck_assert_msg(e, "no edit of option %zu", arg);
+        ck_assert_int_eq(e->op, EDIT_SET);
+        ck_assert_str_eq(e->value, value);
+}
+
 START_TEST(test_hardened_is_compliant) {
         Arg args[] = { ARG('m', "64"), ARG('l', "127.0.0.1"), ARG('U', "0") };
         PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
@@ -100,14 +109,10 @@ END_TEST
 START_TEST(test_listen_wildcard_set_in_place) {
         Arg args[] = { ARG('p', "11211"), ARG('l', "0.0.0.0"), ARG('U', "0") };
         PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
-        const Edit *e;
         const Finding *f;
 
         ck_assert_uint_eq(r.n_edits, 1);
-        e = edit_on(&r, 1);
-        ck_assert_ptr_nonnull(e);
-        ck_assert_int_eq(e->op, EDIT_SET);
-        ck_assert_str_eq(e->value, "127.0.0.1");
+        expect_set(&r, 1, "127.0.0.1");
         ck_assert_uint_eq(count_appends(&r, 'l'), 0);
         f = find(&r, "listen-wildcard");
         ck_assert_ptr_nonnull(f);
@@ -121,13 +126,9 @@ END_TEST
 START_TEST(test_listen_list_keeps_safe) {
         Arg args[] = { ARG('l', "10.0.0.5,0.0.0.0"), ARG('U', "0") };
         PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
-        const Edit *e;
 
         ck_assert_uint_eq(r.n_edits, 1);
-        e = edit_on(&r, 0);
-        ck_assert_ptr_nonnull(e);
-        ck_assert_int_eq(e->op, EDIT_SET);
-        ck_assert_str_eq(e->value, "10.0.0.5");
+        expect_set(&r, 0, "10.0.0.5");
         ck_assert_ptr_nonnull(find(&r, "listen-wildcard"));
         policy_result_done(&r);
 }
@@ -137,22 +138,15 @@ START_TEST(test_listen_public_and_hostname) {
         Arg pub[] = { ARG('l', "8.8.8.8"), ARG('U', "0") };
         Arg name[] = { ARG('l', "cache.example.com"), ARG('U', "0") };
         PolicyResult r;
-        const Edit *e;
 
         r = eval(pub, ELEMENTSOF(pub), NULL);
-        e = edit_on(&r, 0);
-        ck_assert_ptr_nonnull(e);
-        ck_assert_int_eq(e->op, EDIT_SET);
-        ck_assert_str_eq(e->value, "127.0.0.1");
+        expect_set(&r, 0, "127.0.0.1");
         ck_assert_ptr_nonnull(find(&r, "listen-public"));
         ck_assert_int_eq(find(&r, "listen-public")->severity, SEVERITY_HIGH);
         policy_result_done(&r);
 
         r = eval(name, ELEMENTSOF(name), NULL);
-        e = edit_on(&r, 0);
-        ck_assert_ptr_nonnull(e);
-        ck_assert_int_eq(e->op, EDIT_SET);
-        ck_assert_str_eq(e->value, "127.0.0.1");
+        expect_set(&r, 0, "127.0.0.1");
         ck_assert_ptr_nonnull(find(&r, "listen-hostname"));
         policy_result_done(&r);
 }
@@ -163,22 +157,15 @@ START_TEST(test_listen_star) {
         Arg args[] = { ARG('l', "*"), ARG('U', "0") };
         Arg port[] = { ARG('l', "127.0.0.1,*:11211"), ARG('U', "0") };
         PolicyResult r;
-        const Edit *e;
 
         r = eval(args, ELEMENTSOF(args), NULL);
-        e = edit_on(&r, 0);
-        ck_assert_ptr_nonnull(e);
-        ck_assert_int_eq(e->op, EDIT_SET);
-        ck_assert_str_eq(e->value, "127.0.0.1");
+        expect_set(&r, 0, "127.0.0.1");
         ck_assert_msg(find(&r, "listen-wildcard"), "-l '*' not reported as listen-wildcard");
         ck_assert_int_eq(find(&r, "listen-wildcard")->severity, SEVERITY_HIGH);
         policy_result_done(&r);
 
         r = eval(port, ELEMENTSOF(port), NULL);
-        e = edit_on(&r, 0);
-        ck_assert_ptr_nonnull(e);
-        ck_assert_int_eq(e->op, EDIT_SET);
-        ck_assert_str_eq(e->value, "127.0.0.1");
+        expect_set(&r, 0, "127.0.0.1");
         ck_assert_msg(find(&r, "listen-wildcard"), "-l '*:11211' not reported as listen-wildcard");
         policy_result_done(&r);
 }
@@ -228,10 +215,7 @@ START_TEST(test_listen_two_unsafe) {
         const Edit *e;
 
         ck_assert_uint_eq(r.n_edits, 2);
-        e = edit_on(&r, 0);
-        ck_assert_ptr_nonnull(e);
-        ck_assert_int_eq(e->op, EDIT_SET);
-        ck_assert_str_eq(e->value, "127.0.0.1");
+        expect_set(&r, 0, "127.0.0.1");
         e = edit_on(&r, 2);
         ck_assert_ptr_nonnull(e);
         ck_assert_int_eq(e->op, EDIT_DELETE);
@@ -277,19 +261,13 @@ START_TEST(test_listen_requested) {
 
         r = eval(one, ELEMENTSOF(one), "10.1.2.3");
         ck_assert_uint_eq(r.n_edits, 1);
-        e = edit_on(&r, 0);
-        ck_assert_ptr_nonnull(e);
-        ck_assert_int_eq(e->op, EDIT_SET);
-        ck_assert_str_eq(e->value, "10.1.2.3");
+        expect_set(&r, 0, "10.1.2.3");
         ck_assert(!policy_compliant(&r));
         policy_result_done(&r);
 
         r = eval(two, ELEMENTSOF(two), "10.1.2.3");
         ck_assert_uint_eq(r.n_edits, 2);
-        e = edit_on(&r, 0);
-        ck_assert_ptr_nonnull(e);
-        ck_assert_int_eq(e->op, EDIT_SET);
-        ck_assert_str_eq(e->value, "10.1.2.3");
+        expect_set(&r, 0, "10.1.2.3");
         e = edit_on(&r, 2);
         ck_assert_ptr_nonnull(e);
         ck_assert_int_eq(e->op, EDIT_DELETE);
@@ -312,14 +290,10 @@ END_TEST
 START_TEST(test_udp_enabled) {
         Arg args[] = { ARG('l', "127.0.0.1"), ARG('U', "11211") };
         PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
-        const Edit *e;
         const Finding *f;
 
         ck_assert_uint_eq(r.n_edits, 1);
-        e = edit_on(&r, 1);
-        ck_assert_ptr_nonnull(e);
-        ck_assert_int_eq(e->op, EDIT_SET);
-        ck_assert_str_eq(e->value, "0");
+        expect_set(&r, 1, "0");
         f = find(&r, "udp-enabled");
         ck_assert_ptr_nonnull(f);
         ck_assert_int_eq(f->severity, SEVERITY_HIGH);
@@ -394,10 +368,7 @@ START_TEST(test_udp_duplicate) {
         const Edit *e;
 
         ck_assert_uint_eq(r.n_edits, 2);
-        e = edit_on(&r, 0);
-        ck_assert_ptr_nonnull(e);
-        ck_assert_int_eq(e->op, EDIT_SET);
-        ck_assert_str_eq(e->value, "0");
+        expect_set(&r, 0, "0");
         e = edit_on(&r, 2);
         ck_assert_ptr_nonnull(e);
         ck_assert_int_eq(e->op, EDIT_DELETE);
