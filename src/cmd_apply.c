@@ -67,13 +67,14 @@ static int note_no_restart(const Context *c, FileResult *f, const char *why) {
         return service_report_note(&f->service, "not restarted (%s): the new settings take effect at the next start", why);
 }
 
-/* Restarts the daemons whose config changed (or whose running state still
- * differs from a hardened file). On the first failure: put the backup back,
- * restart those daemons again on the old config, and report exit 4. */
+/* Restarts the daemons whose config changed. On the first failure: put
+ * this run's backup back, restart the daemons touched so far on the old
+ * config, and leave E saying what failed and that the old config is back. */
 static int restart(const Context *c, const Profile *p, const Backup *b, Report *report, ErrorInfo *e) {
         ServiceOptions o = { .timeout_sec = c->timeout_sec };
+        bool all_up = true;
         size_t done = 0;
-        int r = 0;
+        int r = 0, k;
 
         for (size_t i = 0; i < report->n_files; i++) {
                 FileResult *f = &report->files[i];
@@ -95,32 +96,36 @@ static int restart(const Context *c, const Profile *p, const Backup *b, Report *
         if (r >= 0)
                 return 0;
 
-        /* Roll back: every file of this run, then the daemons touched so far. */
         ErrorInfo e2 = {};
-        int k = backup_restore(c->root, b, &e2);
+        k = backup_restore(c->root, b, &e2);
         if (k < 0) {
-                char msg[PATH_MAX + 600];
-                error_format(&e2, k, msg, sizeof msg);
-                return error_set(e, r, "restart", e->subject, 0,
-                                 "the rollback failed too: restore by hand with 'memharden rollback'",
-                                 "%s; then %s", e->detail, msg);
+                char why[sizeof e->detail], then[PATH_MAX + 600];
+                snprintf(why, sizeof why, "%s", e->detail);
+                error_format(&e2, k, then, sizeof then);
+                if (snprintf(e->detail, sizeof e->detail, "%s; then %s", why, then) >= (int) sizeof e->detail)
+                        e->detail[sizeof e->detail - 2] = '~'; /* mark the cut; the hint says what to do */
+                e->hint = "the rollback failed too: restore by hand with 'memharden rollback'";
+                return r;
         }
         report->rolled_back = true;
         report->changed = false;
         report->compliant = false;
-        for (size_t i = 0; i < done; i++) {
+        for (size_t i = 0; i < report->n_files; i++) {
                 FileResult *f = &report->files[i];
                 ServiceReport again = {};
-                if (!f->changed)
+                bool touched = f->changed && i < done;
+
+                f->changed = false; /* every file of this run is back as it was */
+                if (!touched)
                         continue;
-                f->changed = false;
                 k = service_restart_verify(p, c->root, f->instance, &o, false, &again, &e2);
+                all_up = all_up && k >= 0;
                 (void) service_report_note(&f->service, "rolled back to backup %s; restarted again: %s",
                                            b->id, k < 0 ? "failed" : again.active ? "running" : "not running");
                 service_report_done(&again);
         }
         error_set_hint(e, "the old config is back in place (backup %s)%s", b->id,
-                       k < 0 ? ", but memcached did not come back up: check its log" : " and memcached runs on it");
+                       all_up ? " and memcached runs on it" : ", but memcached did not come back up: check its log");
         return r;
 }
 
