@@ -249,6 +249,14 @@ static unsigned var_line(const char *text, const char *var) {
 /* The lens gives every line one node, but blank ones (whitespace and at
  * most a lone '#') carry no label, so path expressions skip them. The Nth
  * matched node is therefore the Nth non-blank line; this maps N to its line. */
+/* A line the lens keeps as an unlabelled node: blanks and at most a lone '#'. */
+static bool line_is_blank(const char *l, size_t len) {
+        size_t s = strspn(l, " \t");
+        if (s < len && l[s] == '#')
+                s += 1 + strspn(l + s + 1, " \t");
+        return s >= len;
+}
+
 static int nonblank_lines(const char *text, size_t n, unsigned **ret) {
         unsigned *v = calloc(n ?: 1, sizeof *v), line = 1;
         size_t k = 0;
@@ -257,10 +265,7 @@ static int nonblank_lines(const char *text, size_t n, unsigned **ret) {
                 return -ENOMEM;
         for (const char *l = text; *l && k < n; line++) {
                 size_t len = strcspn(l, "\n");
-                size_t s = strspn(l, " \t");
-                if (s < len && l[s] == '#')
-                        s += 1 + strspn(l + s + 1, " \t");
-                if (s < len)
+                if (!line_is_blank(l, len))
                         v[k++] = line;
                 if (!l[len])
                         break;
@@ -363,8 +368,6 @@ static int add_file(Config *c, const char *path, const char *instance, ErrorInfo
                                  "not a regular config file of sane size");
         if (r < 0)
                 return error_set(e, r, "read", f->real_path, 0, NULL, "%s", strerror(-r));
-        if (stat(f->real_path, &f->st) < 0)
-                return error_set(e, -errno, "read", f->real_path, 0, NULL, "%s", strerror(errno));
 
         if (aug_transform(c->aug, c->profile->lens, path, 0) < 0)
                 return error_set(e, -ENOMEM, "load", c->profile->lens, 0, NULL, "%s", aug_error_message(c->aug));
@@ -614,13 +617,6 @@ static int line_starts(const char *text, size_t size, size_t **ret, size_t *ret_
         return 0;
 }
 
-static bool line_is_blank(const char *l, size_t len) {
-        size_t s = strspn(l, " \t");
-        if (s < len && l[s] == '#')
-                s += 1 + strspn(l + s + 1, " \t");
-        return s >= len;
-}
-
 /* Renders one edited option line L (text LINE of LEN bytes, without its
  * newline) into OUT: its words put back through the argument lens from a
  * scratch copy of NODE with the line's edits applied. */
@@ -809,6 +805,7 @@ int config_change(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, b
         r = edit_tree(c, f, edits, n_edits, e);
         if (r < 0)
                 return r;
+        f->edited = true;
         if (!text && preview && !lines) {
                 r = render_var_line(c, f, &text);
                 if (r < 0 && r != -EAGAIN)
@@ -856,8 +853,11 @@ int config_save(Config *c, ErrorInfo *e) {
                 }
                 return error_set(e, -EIO, "save", c->root, 0, NULL, "%s", aug_error_message(c->aug));
         }
-        /* Augeas renames a temp file into place but does not fsync. */
+        /* Augeas renames a temp file into place but does not fsync. It
+         * writes only the files whose tree changed: sync just those. */
         for (size_t i = 0; i < c->n_files; i++) {
+                if (!c->files[i].edited)
+                        continue;
                 int r = fsync_path(c->files[i].real_path);
                 if (r >= 0)
                         r = fsync_parent_dir(c->files[i].real_path);

@@ -10,7 +10,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/stat.h>
 
 #include "cleanup.h"
 #include "error.h"
@@ -23,7 +22,7 @@ typedef struct ConfigFile {
         char *instance;    /* "NAME" for /etc/memcached_NAME.conf, else NULL */
         char *text;        /* the bytes as read */
         size_t size;
-        struct stat st;
+        bool edited;       /* its tree was changed: config_save() writes it */
         Arg *args;         /* options in file order */
         size_t n_args;
         /* STORE_SHELL_VAR only: the variable's node (NULL while absent), the
