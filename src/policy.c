@@ -14,46 +14,34 @@
 /* What the listen rule puts in when nothing safe is left. */
 #define SAFE_DEFAULT_LISTEN "127.0.0.1"
 
-typedef struct Builder {
-        PolicyResult r;
-        size_t edits_cap, findings_cap;
-} Builder;
-
-static int add_edit(Builder *b, EditOp op, size_t arg, char letter, const char *value) {
-        if (b->r.n_edits == b->edits_cap) {
-                size_t cap = b->edits_cap ? 2 * b->edits_cap : 4;
-                Edit *e = reallocarray(b->r.edits, cap, sizeof *e);
-                if (!e)
-                        return -ENOMEM;
-                b->r.edits = e;
-                b->edits_cap = cap;
-        }
+/* Results hold a handful of edits and findings: grow one at a time. */
+static int add_edit(PolicyResult *r, EditOp op, size_t arg, char letter, const char *value) {
+        Edit *e = reallocarray(r->edits, r->n_edits + 1, sizeof *e);
         char *v = NULL;
+
+        if (!e)
+                return -ENOMEM;
+        r->edits = e;
         if (value && !(v = strdup(value)))
                 return -ENOMEM;
-        b->r.edits[b->r.n_edits++] = (Edit) { .op = op, .arg = arg, .letter = letter, .value = v };
+        e[r->n_edits++] = (Edit) { .op = op, .arg = arg, .letter = letter, .value = v };
         return 0;
 }
 
-static int add_finding(Builder *b, const char *id, Severity sev, unsigned line, const char *fmt, ...)
-        __attribute__((format(printf, 5, 6)));
-static int add_finding(Builder *b, const char *id, Severity sev, unsigned line, const char *fmt, ...) {
-        if (b->r.n_findings == b->findings_cap) {
-                size_t cap = b->findings_cap ? 2 * b->findings_cap : 4;
-                Finding *f = reallocarray(b->r.findings, cap, sizeof *f);
-                if (!f)
-                        return -ENOMEM;
-                b->r.findings = f;
-                b->findings_cap = cap;
-        }
+int policy_add_finding(PolicyResult *r, const char *id, Severity severity, unsigned line, const char *fmt, ...) {
+        Finding *f = reallocarray(r->findings, r->n_findings + 1, sizeof *f);
         char *m;
         va_list ap;
+
+        if (!f)
+                return -ENOMEM;
+        r->findings = f;
         va_start(ap, fmt);
         int k = vasprintf(&m, fmt, ap);
         va_end(ap);
         if (k < 0)
                 return -ENOMEM;
-        b->r.findings[b->r.n_findings++] = (Finding) { .id = id, .severity = sev, .line = line, .message = m };
+        f[r->n_findings++] = (Finding) { .id = id, .severity = severity, .line = line, .message = m };
         return 0;
 }
 
@@ -122,10 +110,10 @@ static const struct {
         { ADDR_INVALID, "listen-invalid", SEVERITY_MEDIUM, "is not an address memcached accepts" },
 };
 
-static int note_unsafe(Builder *b, const Arg *a, const char *element, AddrClass c) {
+static int note_unsafe(PolicyResult *out, const Arg *a, const char *element, AddrClass c) {
         for (size_t i = 0; i < ELEMENTSOF(listen_findings); i++)
                 if (listen_findings[i].cls == c)
-                        return add_finding(b, listen_findings[i].id, listen_findings[i].severity, a->line,
+                        return policy_add_finding(out, listen_findings[i].id, listen_findings[i].severity, a->line,
                                            "-l %s: '%s' %s", a->value, element, listen_findings[i].why);
         return 0;
 }
@@ -133,7 +121,7 @@ static int note_unsafe(Builder *b, const Arg *a, const char *element, AddrClass 
 /* Keeps the safe elements of one -l value; *ret_kept is NULL when none is,
  * and the value itself when nothing was dropped (empty elements, which
  * memcached skips, are no reason to rewrite it). */
-static int filter_listen(Builder *b, const Arg *a, char **ret_kept) {
+static int filter_listen(PolicyResult *out, const Arg *a, char **ret_kept) {
         _cleanup_free_ char *copy = strdup(a->value), *kept = NULL;
         size_t len = 0, dropped = 0;
         int r;
@@ -146,7 +134,7 @@ static int filter_listen(Builder *b, const Arg *a, char **ret_kept) {
         for (char *save = NULL, *el = strtok_r(copy, LISTEN_SEPARATORS, &save); el; el = strtok_r(NULL, LISTEN_SEPARATORS, &save)) {
                 AddrClass c = classify_element(el);
                 if (!addr_class_allowed(c)) {
-                        r = note_unsafe(b, a, el, c);
+                        r = note_unsafe(out, a, el, c);
                         if (r < 0)
                                 return r;
                         dropped++;
@@ -156,7 +144,7 @@ static int filter_listen(Builder *b, const Arg *a, char **ret_kept) {
         }
         if (len == 0 && dropped == 0) {
                 /* No address at all: memcached would not start. */
-                r = add_finding(b, "listen-invalid", SEVERITY_MEDIUM, a->line,
+                r = policy_add_finding(out, "listen-invalid", SEVERITY_MEDIUM, a->line,
                                 "-l '%s' names no address", a->value);
                 if (r < 0)
                         return r;
@@ -170,7 +158,7 @@ static int filter_listen(Builder *b, const Arg *a, char **ret_kept) {
         return 0;
 }
 
-static int rule_listen_keep_safe(Builder *b, const Arg *args, size_t n) {
+static int rule_listen_keep_safe(PolicyResult *out, const Arg *args, size_t n) {
         bool any_listen = false, any_safe = false;
         size_t first_emptied = SIZE_MAX;
         int r;
@@ -181,7 +169,7 @@ static int rule_listen_keep_safe(Builder *b, const Arg *args, size_t n) {
                 _cleanup_free_ char *kept = NULL;
 
                 any_listen = true;
-                r = filter_listen(b, &args[i], &kept);
+                r = filter_listen(out, &args[i], &kept);
                 if (r < 0)
                         return r;
                 if (kept && strcmp(kept, args[i].value) == 0) {
@@ -190,30 +178,30 @@ static int rule_listen_keep_safe(Builder *b, const Arg *args, size_t n) {
                 }
                 if (kept) {
                         any_safe = true;
-                        r = add_edit(b, EDIT_SET, i, 'l', kept);
+                        r = add_edit(out, EDIT_SET, i, 'l', kept);
                 } else if (first_emptied == SIZE_MAX)
                         first_emptied = i; /* decided below: reused or removed */
                 else
-                        r = add_edit(b, EDIT_DELETE, i, 'l', NULL);
+                        r = add_edit(out, EDIT_DELETE, i, 'l', NULL);
                 if (r < 0)
                         return r;
         }
 
         if (!any_listen) {
-                r = add_finding(b, "listen-missing", SEVERITY_HIGH, 0,
+                r = policy_add_finding(out, "listen-missing", SEVERITY_HIGH, 0,
                                 "no -l option: memcached listens on every interface");
-                return r < 0 ? r : add_edit(b, EDIT_APPEND, 0, 'l', SAFE_DEFAULT_LISTEN);
+                return r < 0 ? r : add_edit(out, EDIT_APPEND, 0, 'l', SAFE_DEFAULT_LISTEN);
         }
         if (first_emptied == SIZE_MAX)
                 return 0;
         /* Nothing safe left: the first emptied option becomes the loopback
          * bind in place, so the fix stands where the admin will look. */
         if (!any_safe)
-                return add_edit(b, EDIT_SET, first_emptied, 'l', SAFE_DEFAULT_LISTEN);
-        return add_edit(b, EDIT_DELETE, first_emptied, 'l', NULL);
+                return add_edit(out, EDIT_SET, first_emptied, 'l', SAFE_DEFAULT_LISTEN);
+        return add_edit(out, EDIT_DELETE, first_emptied, 'l', NULL);
 }
 
-static int rule_listen_requested(Builder *b, const Arg *args, size_t n, const char *listen) {
+static int rule_listen_requested(PolicyResult *out, const Arg *args, size_t n, const char *listen) {
         size_t first = SIZE_MAX;
         int r;
 
@@ -224,23 +212,23 @@ static int rule_listen_requested(Builder *b, const Arg *args, size_t n, const ch
                         first = i;
                         continue;
                 }
-                r = add_finding(b, "listen-requested", SEVERITY_LOW, args[i].line,
+                r = policy_add_finding(out, "listen-requested", SEVERITY_LOW, args[i].line,
                                 "-l %s is not part of the requested --listen %s", args[i].value, listen);
                 if (r >= 0)
-                        r = add_edit(b, EDIT_DELETE, i, 'l', NULL);
+                        r = add_edit(out, EDIT_DELETE, i, 'l', NULL);
                 if (r < 0)
                         return r;
         }
         if (first == SIZE_MAX) {
-                r = add_finding(b, "listen-missing", SEVERITY_HIGH, 0,
+                r = policy_add_finding(out, "listen-missing", SEVERITY_HIGH, 0,
                                 "no -l option: memcached listens on every interface");
-                return r < 0 ? r : add_edit(b, EDIT_APPEND, 0, 'l', listen);
+                return r < 0 ? r : add_edit(out, EDIT_APPEND, 0, 'l', listen);
         }
         if (strcmp(args[first].value, listen) == 0)
                 return 0;
-        r = add_finding(b, "listen-requested", SEVERITY_LOW, args[first].line,
+        r = policy_add_finding(out, "listen-requested", SEVERITY_LOW, args[first].line,
                         "-l %s differs from the requested --listen %s", args[first].value, listen);
-        return r < 0 ? r : add_edit(b, EDIT_SET, first, 'l', listen);
+        return r < 0 ? r : add_edit(out, EDIT_SET, first, 'l', listen);
 }
 
 /* The port memcached makes of a -U value: it uses atoi(), so leading digits
@@ -256,7 +244,7 @@ static long udp_port_as_read(const char *v) {
 }
 
 /* memcached takes the last -U; we want exactly one, an explicit 0. */
-static int rule_udp(Builder *b, const Arg *args, size_t n) {
+static int rule_udp(PolicyResult *out, const Arg *args, size_t n) {
         size_t first = SIZE_MAX, last = SIZE_MAX, count = 0;
         int r;
 
@@ -269,20 +257,20 @@ static int rule_udp(Builder *b, const Arg *args, size_t n) {
                 }
 
         if (count == 0) {
-                r = add_finding(b, "udp-implicit", SEVERITY_MEDIUM, 0,
+                r = policy_add_finding(out, "udp-implicit", SEVERITY_MEDIUM, 0,
                                 "no -U option: UDP is off only by this memcached version's default; set -U 0");
-                return r < 0 ? r : add_edit(b, EDIT_APPEND, 0, 'U', "0");
+                return r < 0 ? r : add_edit(out, EDIT_APPEND, 0, 'U', "0");
         }
 
         if (strcmp(args[last].value, "0") != 0 && udp_port_as_read(args[last].value) != 0)
-                r = add_finding(b, "udp-enabled", SEVERITY_HIGH, args[last].line,
+                r = policy_add_finding(out, "udp-enabled", SEVERITY_HIGH, args[last].line,
                                 "-U %s: UDP is on, and answers spoofed requests with far larger replies",
                                 args[last].value);
         else if (strcmp(args[last].value, "0") != 0)
-                r = add_finding(b, "udp-unclear", SEVERITY_LOW, args[last].line,
+                r = policy_add_finding(out, "udp-unclear", SEVERITY_LOW, args[last].line,
                                 "-U %s: memcached reads this as 0, but only a plain 0 says so", args[last].value);
         else if (count > 1)
-                r = add_finding(b, "udp-duplicate", SEVERITY_LOW, args[first].line,
+                r = policy_add_finding(out, "udp-duplicate", SEVERITY_LOW, args[first].line,
                                 "-U is given %zu times; only the last counts", count);
         else
                 return 0;
@@ -290,13 +278,13 @@ static int rule_udp(Builder *b, const Arg *args, size_t n) {
                 return r;
 
         if (strcmp(args[first].value, "0") != 0) {
-                r = add_edit(b, EDIT_SET, first, 'U', "0");
+                r = add_edit(out, EDIT_SET, first, 'U', "0");
                 if (r < 0)
                         return r;
         }
         for (size_t i = first + 1; i < n; i++)
                 if (args[i].effective && args[i].letter == 'U') {
-                        r = add_edit(b, EDIT_DELETE, i, 'U', NULL);
+                        r = add_edit(out, EDIT_DELETE, i, 'U', NULL);
                         if (r < 0)
                                 return r;
                 }
@@ -310,11 +298,11 @@ static bool has_unix_socket(const Arg *args, size_t n) {
         return false;
 }
 
-static int note_ignored(Builder *b, const Arg *args, size_t n) {
+static int note_ignored(PolicyResult *out, const Arg *args, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 if (args[i].effective || (args[i].letter != 'l' && args[i].letter != 'U'))
                         continue;
-                int r = add_finding(b, "ignored-line", SEVERITY_INFO, args[i].line,
+                int r = policy_add_finding(out, "ignored-line", SEVERITY_INFO, args[i].line,
                                     "-%c on this line is ignored: the start script skips lines that begin with -d or -h",
                                     args[i].letter);
                 if (r < 0)
@@ -324,42 +312,25 @@ static int note_ignored(Builder *b, const Arg *args, size_t n) {
 }
 
 int policy_evaluate(const Arg *args, size_t n_args, const char *listen, PolicyResult *ret) {
-        Builder b = {};
+        PolicyResult out = {};
         int r;
 
         if (listen)
-                r = rule_listen_requested(&b, args, n_args, listen);
+                r = rule_listen_requested(&out, args, n_args, listen);
         else if (has_unix_socket(args, n_args))
                 /* -s turns the network off: nothing listens on TCP at all. */
-                r = add_finding(&b, "unix-socket", SEVERITY_INFO, 0,
+                r = policy_add_finding(&out, "unix-socket", SEVERITY_INFO, 0,
                                 "-s: memcached serves a unix socket only, so the listen rule is met");
         else
-                r = rule_listen_keep_safe(&b, args, n_args);
+                r = rule_listen_keep_safe(&out, args, n_args);
         if (r >= 0)
-                r = rule_udp(&b, args, n_args);
+                r = rule_udp(&out, args, n_args);
         if (r >= 0)
-                r = note_ignored(&b, args, n_args);
+                r = note_ignored(&out, args, n_args);
         if (r < 0) {
-                policy_result_done(&b.r);
+                policy_result_done(&out);
                 return r;
         }
-        *ret = b.r;
-        return 0;
-}
-
-int policy_add_finding(PolicyResult *r, const char *id, Severity severity, unsigned line, const char *fmt, ...) {
-        Finding *f = reallocarray(r->findings, r->n_findings + 1, sizeof *f);
-        char *m;
-        va_list ap;
-
-        if (!f)
-                return -ENOMEM;
-        r->findings = f;
-        va_start(ap, fmt);
-        int k = vasprintf(&m, fmt, ap);
-        va_end(ap);
-        if (k < 0)
-                return -ENOMEM;
-        f[r->n_findings++] = (Finding) { .id = id, .severity = severity, .line = line, .message = m };
+        *ret = out;
         return 0;
 }
