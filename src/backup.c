@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +10,9 @@
 #include <time.h>
 
 #include "cleanup.h"
+#include "json-util.h"
 #include "util.h"
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
-DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
 
 #define MANIFEST "manifest.json"
 

@@ -7,6 +7,7 @@
  * cannot leak. TAKE_PTR()/TAKE_FD() hand ownership to the caller.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@ static inline void fclosep(FILE **f) {
                 if (*p)                                 \
                         func(*p);                       \
         }
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
 
 #define TAKE_PTR(p)                             \
         ({                                      \

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <json-c/json.h>
+#include "json-util.h"
 #include <stdio.h>
 
 #include "backup.h"
@@ -22,7 +22,7 @@ int cmd_backups(const Context *c) {
                 for (size_t i = 0; i < n; i++) {
                         json_object *b = json_object_new_object(), *files = json_object_new_array();
                         json_object_object_add(b, "id", json_object_new_string(v[i]->id));
-                        json_object_object_add(b, "created", v[i]->created ? json_object_new_string(v[i]->created) : NULL);
+                        json_object_object_add(b, "created", json_string_or_null(v[i]->created));
                         for (size_t k = 0; k < v[i]->n_files; k++) {
                                 const BackupFile *f = &v[i]->files[k];
                                 json_object *o = json_object_new_object();

@@ -16,7 +16,6 @@
 /* Room for a node path plus the suffix we append to it. */
 #define NODE_MAX (PATH_MAX + 64)
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
 
 /* aug_match() result, freed with its strings. */
 typedef struct Matches {

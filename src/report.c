@@ -2,13 +2,12 @@
 #include "report.h"
 
 #include <errno.h>
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
+#include "json-util.h"
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(json_object *, json_object_put);
 
 void report_done(Report *r) {
         for (size_t i = 0; i < r->n_files; i++) {
@@ -27,10 +26,6 @@ void report_done(Report *r) {
         free(r->undo_backup_id);
         free(r->error);
         *r = (Report) {};
-}
-
-static json_object *string_or_null(const char *s) {
-        return s ? json_object_new_string(s) : NULL;
 }
 
 void report_print_text(const Report *r, FILE *out, FILE *err, bool quiet) {
@@ -95,11 +90,11 @@ static json_object *file_json(const FileResult *f) {
         if (!o)
                 return NULL;
         json_object_object_add(o, "path", json_object_new_string(f->path));
-        json_object_object_add(o, "instance", string_or_null(f->instance));
+        json_object_object_add(o, "instance", json_string_or_null(f->instance));
         json_object_object_add(o, "changed", json_object_new_boolean(f->changed));
         json_object_object_add(o, "compliant", json_object_new_boolean(policy_compliant(&f->policy)));
-        json_object_object_add(o, "backup", string_or_null(f->backup));
-        json_object_object_add(o, "diff", f->changed ? string_or_null(f->diff) : NULL);
+        json_object_object_add(o, "backup", json_string_or_null(f->backup));
+        json_object_object_add(o, "diff", f->changed ? json_string_or_null(f->diff) : NULL);
         return o;
 }
 
@@ -115,14 +110,14 @@ int report_print_json(const Report *r, FILE *out) {
                 return -ENOMEM;
         }
         json_object_object_add(root, "command", json_object_new_string(r->command));
-        json_object_object_add(root, "profile", string_or_null(r->profile));
-        json_object_object_add(root, "root", string_or_null(r->root));
+        json_object_object_add(root, "profile", json_string_or_null(r->profile));
+        json_object_object_add(root, "root", json_string_or_null(r->root));
         json_object_object_add(root, "dry_run", json_object_new_boolean(r->dry_run));
         json_object_object_add(root, "changed", json_object_new_boolean(r->changed));
         json_object_object_add(root, "compliant", json_object_new_boolean(r->compliant));
-        json_object_object_add(root, "backup", string_or_null(r->backup_id));
+        json_object_object_add(root, "backup", json_string_or_null(r->backup_id));
         json_object_object_add(root, "rolled_back", json_object_new_boolean(r->rolled_back));
-        json_object_object_add(root, "undo_backup", string_or_null(r->undo_backup_id));
+        json_object_object_add(root, "undo_backup", json_string_or_null(r->undo_backup_id));
         json_object_object_add(root, "files", files);
         json_object_object_add(root, "findings", findings);
 

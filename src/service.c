@@ -23,6 +23,7 @@
 
 #include "addr.h"
 #include "cleanup.h"
+#include "json-util.h"
 #include "util.h"
 #include "verify.h"
 
@@ -143,10 +144,6 @@ int service_report_note(ServiceReport *r, const char *fmt, ...) {
         free(r->message);
         r->message = joined;
         return 0;
-}
-
-static struct json_object *json_string_or_null(const char *s) {
-        return s ? json_object_new_string(s) : NULL;
 }
 
 static struct json_object *json_strv(char **v, size_t n) {

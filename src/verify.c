@@ -24,7 +24,6 @@
 #include "cleanup.h"
 #include "util.h"
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(DIR *, closedir);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct mnl_socket *, mnl_socket_close);
 
 /* The stats reply is about 2 KiB; anything much larger is not memcached. */
