@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "json-util.h"
 #include <stdio.h>
 
 #include "backup.h"
 #include "cli.h"
+#include "json-util.h"
 
 /* memharden backups: what `rollback` can restore, oldest first. */
 int cmd_backups(const Context *c) {

@@ -165,6 +165,16 @@ machine_wait_tcp() {
 
 main_pid() { in_machine systemctl show -p MainPID --value memcached.service; }
 
+# Restarts memcached on its exposed config and records the amplification
+# and the main PID before memharden runs: sets BEFORE and PID0.
+machine_start_exposed() {
+        in_machine systemctl restart memcached.service
+        machine_wait_tcp
+        BEFORE=$(in_machine "$T/mcprobe" udp-stats "$PORT") || fail "no UDP reply from the exposed memcached"
+        echo "before: $BEFORE"
+        PID0=$(main_pid)
+}
+
 # memharden apply inside the container while a watcher measures how long
 # TCP connects fail; sets APPLY_RC and prints the output and the outage.
 machine_apply_watched() {

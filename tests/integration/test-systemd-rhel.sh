@@ -41,11 +41,7 @@ EOF2
 machine_boot
 
 step "scenario 3: RHEL-shaped memcached.service exposed (OPTIONS=\"-l 0.0.0.0 -U $PORT\")"
-in_machine systemctl restart memcached.service
-machine_wait_tcp
-before=$(in_machine "$T/mcprobe" udp-stats "$PORT") || fail "no UDP reply from the exposed memcached"
-echo "before: $before"
-pid0=$(main_pid)
+machine_start_exposed
 
 machine_apply_watched
 [ "$APPLY_RC" = 0 ] || fail "apply exited $APPLY_RC"
@@ -54,7 +50,7 @@ echo "sysconfig now:"
 sed 's/^/  | /' "$ROOTFS/etc/sysconfig/memcached"
 grep -Eq '^OPTIONS=.*-U *0' "$ROOTFS/etc/sysconfig/memcached" || fail "OPTIONS does not turn UDP off"
 pid1=$(main_pid)
-[ "$pid1" != 0 ] && [ "$pid1" != "$pid0" ] || fail "MainPID did not change ($pid0 -> $pid1)"
+[ "$pid1" != 0 ] && [ "$pid1" != "$PID0" ] || fail "MainPID did not change ($PID0 -> $pid1)"
 in_machine cat "/proc/$pid1/cmdline" | tr '\0' ' ' | sed 's/^/running: /'
 echo
 if after=$(in_machine "$T/mcprobe" udp-stats "$PORT"); then
@@ -62,8 +58,8 @@ if after=$(in_machine "$T/mcprobe" udp-stats "$PORT"); then
 fi
 in_machine "$T/mcprobe" tcp-setget "$PORT" || fail "TCP set/get on 127.0.0.1 broken after apply"
 [ "$(count_entries "$ROOTFS/var/backups/memharden")" -gt 0 ] || fail "no backup under /var/backups/memharden"
-echo "RESULT rhel: before: $before"
+echo "RESULT rhel: before: $BEFORE"
 echo "RESULT rhel: after:  $after"
-echo "RESULT rhel: MainPID $pid0 -> $pid1; $(cat "$IT_DIR/watch.out")"
+echo "RESULT rhel: MainPID $PID0 -> $pid1; $(cat "$IT_DIR/watch.out")"
 echo
 echo "PASS"

@@ -13,17 +13,13 @@ write_exposed_debian_conf
 machine_boot
 
 step "scenario 2: memcached.service exposed (-l 0.0.0.0 -U $PORT)"
-in_machine systemctl restart memcached.service
-machine_wait_tcp
-before=$(in_machine "$T/mcprobe" udp-stats "$PORT") || fail "no UDP reply from the exposed memcached"
-echo "before: $before"
-pid0=$(main_pid)
+machine_start_exposed
 backups0=$(count_entries "$ROOTFS/var/backups/memharden")
 
 machine_apply_watched
 [ "$APPLY_RC" = 0 ] || fail "apply exited $APPLY_RC"
 pid1=$(main_pid)
-[ "$pid1" != 0 ] && [ "$pid1" != "$pid0" ] || fail "MainPID did not change ($pid0 -> $pid1)"
+[ "$pid1" != 0 ] && [ "$pid1" != "$PID0" ] || fail "MainPID did not change ($PID0 -> $pid1)"
 [ "$(in_machine systemctl is-active memcached.service)" = active ] || fail "memcached.service is not active"
 if after=$(in_machine "$T/mcprobe" udp-stats "$PORT"); then
         fail "UDP still answers after apply: $after"
@@ -38,9 +34,9 @@ in_machine "$T/memharden" check --json >"$IT_DIR/check.json" 2>&1 || check_rc=$?
 grep -Eq '"live_hardened": *true' "$IT_DIR/check.json" || { cat "$IT_DIR/check.json"; fail "check does not see the live daemon hardened"; }
 grep -Eq '"udp_sockets": *0' "$IT_DIR/check.json" || fail "check does not report 0 UDP sockets"
 echo "check --json after apply: exit 0, live_hardened true, udp_sockets 0"
-echo "RESULT systemd: before: $before"
+echo "RESULT systemd: before: $BEFORE"
 echo "RESULT systemd: after:  $after"
-echo "RESULT systemd: MainPID $pid0 -> $pid1; $(cat "$IT_DIR/watch.out")"
+echo "RESULT systemd: MainPID $PID0 -> $pid1; $(cat "$IT_DIR/watch.out")"
 
 step "scenario 5 (systemd): a stopped memcached stays stopped"
 in_machine systemctl stop memcached.service
@@ -64,7 +60,7 @@ UNIT
 in_machine systemctl daemon-reload
 in_machine systemctl start memcached.service
 machine_wait_tcp
-pid0=$(main_pid)
+PID0=$(main_pid)
 sum0=$(sha256sum <"$ROOTFS/etc/memcached.conf")
 
 machine_apply_watched
@@ -76,7 +72,7 @@ pid1=$(main_pid)
 machine_wait_tcp
 old=$(in_machine "$T/mcprobe" udp-stats "$PORT") || fail "memcached does not run with the old settings (no UDP)"
 echo "RESULT rollback: exit 4; config restored byte for byte (sha256 ${sum0%% *});" \
-        "memcached active again on the old settings, MainPID $pid0 -> $pid1; $(cat "$IT_DIR/watch.out")"
+        "memcached active again on the old settings, MainPID $PID0 -> $pid1; $(cat "$IT_DIR/watch.out")"
 echo "RESULT rollback: old settings live again: $old"
 echo
 echo "PASS"
