@@ -60,10 +60,7 @@ static int check_written(Config *config, const Report *report, ErrorInfo *e) {
 
 static int note_no_restart(const Context *c, FileResult *f, const char *why) {
         f->has_service = true;
-        f->service = (ServiceReport) {
-                .manager = service_manager_detect(c->root),
-                .udp_sockets = -1, .stats_udpport = -1, .restart_ms = -1,
-        };
+        service_report_init(&f->service, service_manager_detect(c->root));
         return service_report_note(&f->service, "not restarted (%s): the new settings take effect at the next start", why);
 }
 

@@ -100,6 +100,13 @@ static void strv_free_n(char **v, size_t n) {
         free(v);
 }
 
+static void free_sockets_strings(ServiceReport *r) {
+        strv_free_n(r->listeners, r->n_listeners);
+        strv_free_n(r->bad_listeners, r->n_bad_listeners);
+        r->listeners = r->bad_listeners = NULL;
+        r->n_listeners = r->n_bad_listeners = 0;
+}
+
 void service_report_done(ServiceReport *r) {
         if (!r)
                 return;
@@ -107,15 +114,14 @@ void service_report_done(ServiceReport *r) {
         free(r->active_state);
         free(r->sub_state);
         free(r->result);
-        strv_free_n(r->listeners, r->n_listeners);
-        strv_free_n(r->bad_listeners, r->n_bad_listeners);
+        free_sockets_strings(r);
         free(r->stats_inter);
         free(r->message);
         free(r->output);
         *r = (ServiceReport) {};
 }
 
-static void report_init(ServiceReport *r, ServiceManager m) {
+void service_report_init(ServiceReport *r, ServiceManager m) {
         service_report_done(r);
         r->manager = m;
         r->udp_sockets = -1;
@@ -354,13 +360,6 @@ int service_daemon_pids(pid_t main, pid_t **ret, size_t *ret_n) {
         return verify_find_pids(ret, ret_n);
 }
 
-static void free_sockets_strings(ServiceReport *r) {
-        strv_free_n(r->listeners, r->n_listeners);
-        strv_free_n(r->bad_listeners, r->n_bad_listeners);
-        r->listeners = r->bad_listeners = NULL;
-        r->n_listeners = r->n_bad_listeners = 0;
-}
-
 /* One look at the sockets of PIDS, into the report. */
 static int inspect_sockets(const pid_t *pids, size_t n_pids, ServiceReport *r,
                            VerifySocket **ret_sockets, size_t *ret_n) {
@@ -492,7 +491,7 @@ int service_restart_verify(const Profile *p, const char *root, const char *insta
         if (opts.timeout_sec == 0)
                 opts.timeout_sec = SERVICE_TIMEOUT_DEFAULT;
 
-        report_init(report, service_manager_detect(root));
+        service_report_init(report, service_manager_detect(root));
         failed_attempt_set(instance, false);
 
         if (report->manager == MANAGER_NONE) {
@@ -542,7 +541,7 @@ int service_live_state(const Profile *p, const char *root, const char *instance,
                        ServiceReport *report, ErrorInfo *e) {
         int r;
 
-        report_init(report, service_manager_detect(root));
+        service_report_init(report, service_manager_detect(root));
         if (report->manager == MANAGER_NONE) {
                 if (!root_is_host(root))
                         return service_report_note(report, "the live daemon is not checked for a root other than /");

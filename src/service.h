@@ -64,6 +64,10 @@ typedef struct ServiceReport {
 
 void service_report_done(ServiceReport *r);
 
+/* Releases what R holds and starts it over for manager M, every measured
+ * value "unknown" (-1). */
+void service_report_init(ServiceReport *r, ServiceManager m);
+
 /* New reference: {"manager","unit","restarted","was_active","active",
  * "active_state","sub_state","result","main_pid_before","main_pid_after",
  * "udp_sockets","listeners":[...],"bad_listeners":[...],"stats_udpport",
