@@ -4,7 +4,12 @@ Module: Memharden_conf
 
   Each line maps to exactly one top-level node (blank lines included), so a
   node's position is its line number. Option lines reuse Memharden_args.
-  The last line may lack its final newline.
+
+  The lens is a plain iteration of lines, each ending in "\n": Augeas
+  matches such a lens line by line, where any other top-level shape costs
+  a match of the whole file against one regexp built from the whole lens.
+  A file without a final newline still loads, since Augeas appends the
+  newline when it reads or saves a file.
 *)
 module Memharden_conf =
 
@@ -12,43 +17,27 @@ let indent = Memharden_args.del_opt_ws ""
 
 let comment_re = /[^ \t\r\n](.*[^ \t\r\n])?/
 
-(* Everything below is built for a given line terminator [nl]: /\n/ for
-   ordinary lines, /\n?/ for the last line of the file. Keeping the last
-   line a single, separate node is what keeps the put direction
-   unambiguous. *)
-
 (* End of line, swallowing trailing blanks and an empty trailing comment *)
-let eol (nl:regexp) = del (/[ \t]*(#[ \t]*)?/ . nl) "\n"
+let eol = del /[ \t]*(#[ \t]*)?\n/ "\n"
 
 (* Trailing "# text" after a directive or options *)
-let tail (nl:regexp) =
+let tail =
     [ label "#comment" . del /[ \t]+#[ \t]*/ " # " . store comment_re
-      . del (/[ \t]*/ . nl) "\n" ]
-  | eol nl
+      . del /[ \t]*\n/ "\n" ]
+  | eol
 
-let comment (nl:regexp) =
+let comment =
   [ label "#comment" . del /[ \t]*#[ \t]*/ "# " . store comment_re
-    . del (/[ \t]*/ . nl) "\n" ]
+    . del /[ \t]*\n/ "\n" ]
 
 (* "logfile /var/log/memcached.log". A directive named "options" gives a
    node with a value and no option children, which readers skip; excluding
    the name with a regexp difference would cost ~20x the parse time. *)
-let directive (nl:regexp) =
+let directive =
   let k = /[A-Za-z][A-Za-z0-9_]*/ in
   let v = /[^ \t\r\n#]([^\r\n#]*[^ \t\r\n#])?/ in
-  [ indent . key k . Memharden_args.del_ws_spc . store v . tail nl ]
+  [ indent . key k . Memharden_args.del_ws_spc . store v . tail ]
 
-let options (nl:regexp) =
-  [ label "options" . indent . Memharden_args.words . tail nl ]
+let options = [ label "options" . indent . Memharden_args.words . tail ]
 
-let line (nl:regexp) (blank:regexp) =
-    comment nl
-  | [ del blank "\n" ]
-  | directive nl
-  | options nl
-
-let lns =
-  let blank_nl = /[ \t]*#?[ \t]*\n/ in
-  (* Non-empty, so that a final "\n" can't also start an empty last line *)
-  let blank_last = /[ \t]*#?[ \t]*\n|[ \t]*#[ \t]*|[ \t]+/ in
-  ( (line /\n/ blank_nl)* . line /\n?/ blank_last )?
+let lns = ( comment | [ del /[ \t]*#?[ \t]*\n/ "\n" ] | directive | options )*

@@ -18,7 +18,10 @@ Module: Memharden_sysconfig
 
   Regexp differences and large unions are avoided on purpose: Augeas
   expands them into very large regexps whose compilation dominates the
-  run time of a short-lived tool.
+  run time of a short-lived tool. For the same reason the lens is a plain
+  iteration of lines ending in "\n", which Augeas matches line by line; a
+  file without a final newline still loads, since Augeas appends the
+  newline when it reads or saves a file.
 *)
 module Memharden_sysconfig =
 
@@ -56,41 +59,25 @@ let squoted = sq . store squoted_re . sq
 
 let comment_re = /[^ \t\r\n](.*[^ \t\r\n])?/
 
-(* Everything below is built for a given line terminator [nl]: /\n/ for
-   ordinary lines, /\n?/ for the last line of the file, so that a missing
-   final newline is accepted without making the put direction ambiguous.
-   Appending a node to such a file rewrites its old last line in the
-   default layout (same value, default quoting). *)
-
 (* End of an assignment: blanks, optionally a comment after at least one
    blank ("VAR=a#b" is the value "a#b" to a shell, and refused here) *)
-let eol (nl:regexp) =
+let eol =
     [ label "#comment" . del /[ \t]+#[ \t]*/ " # " . store comment_re
-      . del (/[ \t]*/ . nl) "\n" ]
-  | del (/([ \t]+#)?[ \t]*/ . nl) "\n"
+      . del /[ \t]*\n/ "\n" ]
+  | del /([ \t]+#)?[ \t]*\n/ "\n"
 
-let comment (nl:regexp) =
+let comment =
   [ label "#comment" . del /[ \t]*#[ \t]*/ "# " . store comment_re
-    . del (/[ \t]*/ . nl) "\n" ]
+    . del /[ \t]*\n/ "\n" ]
 
 let export = [ key "export" . del /[ \t]+/ " " ]
 
 (* The put direction tells values apart only across whole nodes, so each
    value class gets its own node lens *)
-let kv (nl:regexp) (val:lens) =
+let kv (val:lens) =
   [ Memharden_args.del_opt_ws "" . export? . key name_re . Memharden_args.del_str "=" . val
-    . eol nl ]
-
-let line (nl:regexp) (blank:regexp) =
-    comment nl
-  | [ del blank "\n" ]
-  | kv nl empty | kv nl bare | kv nl quoted | kv nl dquoted | kv nl squoted
+    . eol ]
 
 let lns =
-  let blank_nl = /[ \t]*#?[ \t]*\n/ in
-  (* Non-empty, so that a final "\n" can't also start an empty last line *)
-  let blank_last = /[ \t]*#?[ \t]*\n|[ \t]*#[ \t]*|[ \t]+/ in
-  (* A union rather than "?": a tree that fits no line must fail the put
-     instead of silently giving an empty file *)
-    (line /\n/ blank_nl)* . line /\n?/ blank_last
-  | del "" ""
+  ( comment | [ del /[ \t]*#?[ \t]*\n/ "\n" ]
+  | kv empty | kv bare | kv quoted | kv dquoted | kv squoted )*

@@ -59,6 +59,11 @@ static const char *getf(augeas *aug, char *buf, size_t size, const char *fmt, co
         return get(aug, buf);
 }
 
+/* A file's text as the lens sees it on load and on save. */
+static const char *input_of(const ConfigFile *f) {
+        return f->input ?: f->text;
+}
+
 const char *config_lens_dir(void) {
         const char *d = secure_getenv("MEMHARDEN_LENS_DIR");
         return d && *d ? d : MEMHARDEN_LENSDIR;
@@ -77,6 +82,7 @@ static void file_done(ConfigFile *f) {
         free(f->real_path);
         free(f->instance);
         free(f->text);
+        free(f->input);
         args_free(f->args, f->n_args);
         free(f->var_node);
         free(f->args_node);
@@ -368,6 +374,11 @@ static int add_file(Config *c, const char *path, const char *instance, ErrorInfo
         if (r < 0)
                 return error_set(e, r, "read", f->real_path, 0, NULL, "%s", strerror(-r));
 
+        if (f->size > 0 && f->text[f->size - 1] != '\n' && asprintf(&f->input, "%s\n", f->text) < 0) {
+                f->input = NULL;
+                return -ENOMEM;
+        }
+
         if (aug_transform(c->aug, c->profile->lens, path, 0) < 0)
                 return error_set(e, -ENOMEM, "load", c->profile->lens, 0, NULL, "%s", aug_error_message(c->aug));
         return 0;
@@ -590,7 +601,7 @@ static int render_file(Config *c, ConfigFile *f, char **ret_text, ErrorInfo *e) 
         snprintf(in, sizeof in, SCRATCH "/render/in");
         snprintf(out, sizeof out, SCRATCH "/render/out");
         snprintf(node, sizeof node, "/files%s", f->path);
-        if (aug_set(c->aug, in, f->text) < 0 ||
+        if (aug_set(c->aug, in, input_of(f)) < 0 ||
             aug_text_retrieve(c->aug, c->profile->lens, in, node, out) < 0)
                 return error_set(e, -EINVAL, "render", f->real_path, 0, NULL, "%s%s%s",
                                  aug_error_message(c->aug), aug_error_details(c->aug) ? ": " : "",
@@ -678,21 +689,21 @@ static int render_line(Config *c, const ConfigFile *f, const char *node, unsigne
 }
 
 /* The dry run's fast path for memcached.conf; reads the tree as it was, so
- * it runs before edit_tree(). -EAGAIN where only a full render is exact: a
- * file without a final newline, or additions before trailing blank lines
- * that are not empty. */
+ * it runs before edit_tree(). -EAGAIN where only a full render is exact:
+ * additions before trailing blank lines that are not empty. */
 static int render_lines(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text,
                         ErrorInfo *e) {
         _cleanup_free_ size_t *starts = NULL;
         _cleanup_free_ char *buf = NULL;
+        const char *text = input_of(f);
         size_t n_lines, size = 0, last = 0;
         bool appends = false;
         FILE *out;
         int r;
 
-        if (c->profile->store != STORE_ARG_LINES || f->size == 0 || f->text[f->size - 1] != '\n')
+        if (c->profile->store != STORE_ARG_LINES || f->size == 0)
                 return -EAGAIN;
-        r = line_starts(f->text, f->size, &starts, &n_lines);
+        r = line_starts(text, strlen(text), &starts, &n_lines);
         if (r < 0)
                 return r;
 
@@ -702,7 +713,7 @@ static int render_lines(Config *c, ConfigFile *f, const Edit *edits, size_t n_ed
         for (size_t i = 0; i < n_edits; i++)
                 appends = appends || edits[i].op == EDIT_APPEND;
         for (size_t i = 0; i < n_lines; i++)
-                if (!line_is_blank(f->text + starts[i], starts[i + 1] - starts[i] - 1))
+                if (!line_is_blank(text + starts[i], starts[i + 1] - starts[i] - 1))
                         last = i + 1;
         if (appends && last == 0)
                 return -EAGAIN; /* nothing to insert after */
@@ -714,7 +725,7 @@ static int render_lines(Config *c, ConfigFile *f, const Edit *edits, size_t n_ed
         if (!out)
                 return -ENOMEM;
         for (size_t i = 0; i < n_lines && r >= 0; i++) {
-                const char *line = f->text + starts[i];
+                const char *line = text + starts[i];
                 size_t len = starts[i + 1] - starts[i] - 1;
                 const char *node = NULL;
                 char word[PATH_MAX], opts[PATH_MAX];
@@ -768,8 +779,8 @@ int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_a
  * keeps the quoting: old and new values both double-quoted, both holding a
  * blank (so both need quotes) and nothing in VAR_SPECIAL. */
 static int render_var_line(Config *c, ConfigFile *f, char **ret_text) {
-        const char *value = f->var_node ? get(c->aug, f->var_node) : NULL, *l = f->text, *q, *end;
-        char *text;
+        const char *value = f->var_node ? get(c->aug, f->var_node) : NULL, *text = input_of(f), *l = text, *q, *end;
+        char *out;
 
         if (!value || f->var_line == 0 || !strpbrk(value, " \t") || strpbrk(value, VAR_SPECIAL))
                 return -EAGAIN;
@@ -783,9 +794,9 @@ static int render_var_line(Config *c, ConfigFile *f, char **ret_text) {
         if (!end || memchr(q, '\n', (size_t) (end - q)) || !memchr(q, ' ', (size_t) (end - q)) ||
             strcspn(q, VAR_SPECIAL) < (size_t) (end - q))
                 return -EAGAIN;
-        if (asprintf(&text, "%.*s%s%s", (int) (q - f->text), f->text, value, end) < 0)
+        if (asprintf(&out, "%.*s%s%s", (int) (q - text), text, value, end) < 0)
                 return -ENOMEM;
-        *ret_text = text;
+        *ret_text = out;
         return 0;
 }
 

@@ -22,6 +22,8 @@ typedef struct ConfigFile {
         char *instance;    /* "NAME" for /etc/memcached_NAME.conf, else NULL */
         char *text;        /* the bytes as read */
         size_t size;
+        char *input;       /* TEXT as Augeas reads and saves it, when that
+                            * differs: with the final newline it appends */
         bool edited;       /* its tree was changed: config_save() writes it */
         Arg *args;         /* options in file order */
         size_t n_args;

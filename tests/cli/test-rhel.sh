@@ -22,6 +22,8 @@ single quotes and export|PORT=11211\nUSER=memcached\nMAXCONN=1024\nCACHESIZE=64\
 empty OPTIONS|PORT=11211\nUSER=memcached\nMAXCONN=1024\nCACHESIZE=64\nOPTIONS=""\n|listen=127.0.0.1 udp=0 socket=none
 double quotes, export, trailing comment|PORT=11211\nUSER=memcached\nMAXCONN=1024\nCACHESIZE=64\nexport OPTIONS="-l 0.0.0.0 -U 11211 -o modern"  # tuned\n# end\n|listen=127.0.0.1 udp=0 socket=none
 two assignments, the last counts|PORT=11211\nUSER=memcached\nMAXCONN=1024\nCACHESIZE=64\nOPTIONS="-l 10.0.0.1 -U 0"\nOPTIONS="-l 10.0.0.1 -U 5 -l 0.0.0.0"\n|listen=10.0.0.1 udp=0 socket=none
+no final newline, OPTIONS last|PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"\nOPTIONS="-l 0.0.0.0 -U 11211"|listen=127.0.0.1 udp=0 socket=none
+no final newline, OPTIONS appended|PORT="11211"\nUSER="memcached"\nMAXCONN="1024"\nCACHESIZE="64"|listen=127.0.0.1 udp=0 socket=none
 CASES
 
 finish
