@@ -450,9 +450,11 @@ int config_open(const Profile *p, const char *root, Config **ret, ErrorInfo *e) 
                 return -ENOMEM;
         c->profile = p;
 
-        /* Only our lens directory on top of Augeas's own (for Util, Sysconfig),
-         * and no autoload: loading every lens costs ~100x more than one. */
-        c->aug = aug_init(c->root, config_lens_dir(), AUG_NO_MODL_AUTOLOAD | AUG_NO_ERR_CLOSE);
+        /* Only our lens directory and no autoload: loading every lens costs
+         * ~100x more than one. Spans let the dry run splice new values into
+         * the text where the lens read the old ones. */
+        c->aug = aug_init(c->root, config_lens_dir(),
+                          AUG_NO_MODL_AUTOLOAD | AUG_NO_STDINC | AUG_NO_ERR_CLOSE | AUG_ENABLE_SPAN);
         if (!c->aug || aug_error(c->aug) != AUG_NOERROR)
                 return error_set(e, -ELIBBAD, "start", "augeas", 0, NULL, "%s",
                                  c->aug ? aug_error_message(c->aug) : "out of memory");
@@ -688,6 +690,51 @@ static int render_line(Config *c, const ConfigFile *f, const char *node, unsigne
         return 0;
 }
 
+typedef struct Splice {
+        unsigned start, end;  /* the old value's bytes in the file */
+        const char *value;
+} Splice;
+
+static int cmp_splice(const void *a, const void *b) {
+        const Splice *x = a, *y = b;
+        return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Writes line L (TEXT from START, LEN bytes and a newline) with the values
+ * its EDIT_SET edits change replaced where Augeas read the old ones, which
+ * is what the lens puts back for a changed value, without compiling the
+ * lens's put. -EAGAIN when the line has other edits or a span does not hold
+ * the old value. */
+static int splice_line(Config *c, const ConfigFile *f, unsigned l, const Edit *edits, size_t n_edits,
+                       const char *text, size_t start, size_t len, FILE *out) {
+        _cleanup_free_ Splice *v = calloc(n_edits, sizeof *v);
+        size_t n = 0, pos = start;
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t k = 0; k < n_edits; k++) {
+                const Arg *a = edits[k].op == EDIT_APPEND ? NULL : &f->args[edits[k].arg];
+                unsigned ls, le, vs, ve, ss, se;
+                _cleanup_free_ char *file = NULL;
+
+                if (!a || a->line != l)
+                        continue;
+                if (edits[k].op != EDIT_SET || !a->value ||
+                    aug_span(c->aug, a->path, &file, &ls, &le, &vs, &ve, &ss, &se) < 0 ||
+                    vs < start || ve > start + len || ve - vs != strlen(a->value) ||
+                    memcmp(text + vs, a->value, ve - vs) != 0)
+                        return -EAGAIN;
+                v[n++] = (Splice) { vs, ve, edits[k].value };
+        }
+        qsort(v, n, sizeof *v, cmp_splice);
+        for (size_t k = 0; k < n; k++) {
+                fprintf(out, "%.*s%s", (int) (v[k].start - pos), text + pos, v[k].value);
+                pos = v[k].end;
+        }
+        fwrite(text + pos, 1, start + len + 1 - pos, out);
+        return 0;
+}
+
 /* The dry run's fast path for memcached.conf; reads the tree as it was, so
  * it runs before edit_tree(). -EAGAIN where only a full render is exact:
  * additions before trailing blank lines that are not empty. */
@@ -734,9 +781,13 @@ static int render_lines(Config *c, ConfigFile *f, const Edit *edits, size_t n_ed
                         if (edits[k].op != EDIT_APPEND && f->args[edits[k].arg].line == i + 1)
                                 node = f->args[edits[k].arg].path;
                 if (node) {
-                        parent_of(node, word, sizeof word);  /* the -xyz word */
-                        parent_of(word, opts, sizeof opts);  /* its line */
-                        r = render_line(c, f, opts, (unsigned) i + 1, edits, n_edits, line, len, out);
+                        long at = ftell(out);
+                        r = splice_line(c, f, (unsigned) i + 1, edits, n_edits, text, starts[i], len, out);
+                        if (r == -EAGAIN && fseek(out, at, SEEK_SET) == 0) {
+                                parent_of(node, word, sizeof word);  /* the -xyz word */
+                                parent_of(word, opts, sizeof opts);  /* its line */
+                                r = render_line(c, f, opts, (unsigned) i + 1, edits, n_edits, line, len, out);
+                        }
                 } else
                         fwrite(line, 1, len + 1, out);
                 for (size_t k = 0; k < n_edits && i + 1 == last; k++)
