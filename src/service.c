@@ -17,13 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
 #include "cleanup.h"
 #include "json-util.h"
+#include "libsystemd-dl.h"
 #include "util.h"
 #include "verify.h"
 
@@ -87,7 +87,8 @@ ServiceManager service_manager_detect(const char *root) {
 
         if (!root_is_host(root))
                 return MANAGER_NONE;
-        if (sd_booted() > 0)
+        /* Every systemd installation has libsystemd0: without it, no systemd. */
+        if (dlopen_libsystemd(NULL) >= 0 && sym_sd_booted() > 0)
                 return MANAGER_SYSTEMD;
         if (debian && access(debian->init_script, X_OK) == 0)
                 return MANAGER_SYSV;

@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-bus.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "libsystemd-dl.h"
 #include "util.h"
 
 #define SD_DEST "org.freedesktop.systemd1"
@@ -41,7 +41,7 @@ static int job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         uint32_t id;
 
         (void) error;
-        if (sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
+        if (sym_sd_bus_message_read(m, "uoss", &id, &path, &unit, &result) < 0)
                 return 0; /* not ours to fail on */
         if (w->path && strcmp(path, w->path) == 0 && !w->result)
                 w->result = strdup(result) ?: strdup("oom");
@@ -50,25 +50,25 @@ static int job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 
 /* Reads the unit state into the report. */
 static int read_state(sd_bus *bus, const char *path, ServiceReport *r) {
-        _cleanup_(sd_bus_error_free) sd_bus_error err = SD_BUS_ERROR_NULL;
+        _cleanup_(bus_error_freep) sd_bus_error err = SD_BUS_ERROR_NULL;
         char *active = NULL, *sub = NULL, *result = NULL;
         uint32_t pid = 0;
         int k;
 
-        k = sd_bus_get_property_string(bus, SD_DEST, path, SD_UNIT, "ActiveState", &err, &active);
+        k = sym_sd_bus_get_property_string(bus, SD_DEST, path, SD_UNIT, "ActiveState", &err, &active);
         if (k < 0)
                 return k;
-        k = sd_bus_get_property_string(bus, SD_DEST, path, SD_UNIT, "SubState", &err, &sub);
+        k = sym_sd_bus_get_property_string(bus, SD_DEST, path, SD_UNIT, "SubState", &err, &sub);
         if (k < 0) {
                 free(active);
                 return k;
         }
         /* Service properties exist only for .service units; memcached's are.
          * Each call needs a clean error: sd-bus refuses a set one. */
-        (void) sd_bus_get_property_trivial(bus, SD_DEST, path, SD_SERVICE, "MainPID", &err, 'u', &pid);
-        sd_bus_error_free(&err);
-        (void) sd_bus_get_property_string(bus, SD_DEST, path, SD_SERVICE, "Result", &err, &result);
-        sd_bus_error_free(&err);
+        (void) sym_sd_bus_get_property_trivial(bus, SD_DEST, path, SD_SERVICE, "MainPID", &err, 'u', &pid);
+        sym_sd_bus_error_free(&err);
+        (void) sym_sd_bus_get_property_string(bus, SD_DEST, path, SD_SERVICE, "Result", &err, &result);
+        sym_sd_bus_error_free(&err);
 
         free(r->active_state);
         free(r->sub_state);
@@ -91,16 +91,16 @@ static int bus_error(ErrorInfo *e, int k, const char *verb, const char *subject,
  * even without a running dbus-daemon; others (and any failure) use the
  * system bus. On the direct connection the JobRemoved match is local. */
 static int bus_open(sd_bus **ret) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(bus_flush_close_unrefp) sd_bus *bus = NULL;
 
         if (geteuid() == 0 && access("/run/systemd/private", F_OK) == 0 &&
-            sd_bus_new(&bus) >= 0 &&
-            sd_bus_set_address(bus, "unix:path=/run/systemd/private") >= 0 &&
-            sd_bus_start(bus) >= 0) {
+            sym_sd_bus_new(&bus) >= 0 &&
+            sym_sd_bus_set_address(bus, "unix:path=/run/systemd/private") >= 0 &&
+            sym_sd_bus_start(bus) >= 0) {
                 *ret = TAKE_PTR(bus);
                 return 0;
         }
-        return sd_bus_open_system(ret);
+        return sym_sd_bus_open_system(ret);
 }
 
 static uint64_t now_usec(void) {
@@ -111,16 +111,19 @@ static uint64_t now_usec(void) {
 
 int service_systemd_run(const Profile *p, const char *instance, const ServiceOptions *o,
                         ServiceAction action, ServiceReport *report, ErrorInfo *e) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error err = SD_BUS_ERROR_NULL;
+        _cleanup_(bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        _cleanup_(bus_error_freep) sd_bus_error err = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *unit = NULL, *path = NULL, *load = NULL, *job = NULL;
         JobWait w = {};
-        const char *s, *method;
+        const char *s, *method, *why;
         uint64_t deadline;
         int k;
 
+        k = dlopen_libsystemd(&why);
+        if (k < 0)
+                return error_set(e, k, "load", "libsystemd.so.0", 0, "install libsystemd0", "%s", why);
         if (instance && p->instance_unit) {
                 if (asprintf(&unit, p->instance_unit, instance) < 0)
                         return -ENOMEM;
@@ -138,18 +141,18 @@ int service_systemd_run(const Profile *p, const char *instance, const ServiceOpt
 
         /* LoadUnit, not GetUnit: a unit that is merely not loaded right now
          * (stopped, garbage-collected) is still found. */
-        k = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "LoadUnit", &err, &reply, "s", unit);
+        k = sym_sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "LoadUnit", &err, &reply, "s", unit);
         if (k < 0)
                 return bus_error(e, k, "load", unit, "LoadUnit failed", &err);
-        k = sd_bus_message_read(reply, "o", &s);
+        k = sym_sd_bus_message_read(reply, "o", &s);
         if (k < 0)
                 return bus_error(e, k, "load", unit, "bad LoadUnit reply", NULL);
         path = strdup(s);
         if (!path)
                 return -ENOMEM;
-        reply = sd_bus_message_unref(reply);
+        reply = sym_sd_bus_message_unref(reply);
 
-        k = sd_bus_get_property_string(bus, SD_DEST, path, SD_UNIT, "LoadState", &err, &load);
+        k = sym_sd_bus_get_property_string(bus, SD_DEST, path, SD_UNIT, "LoadState", &err, &load);
         if (k < 0)
                 return bus_error(e, k, "load", unit, "cannot read LoadState", &err);
         if (streq_ptr(load, "not-found") || streq_ptr(load, "masked")) {
@@ -176,26 +179,26 @@ int service_systemd_run(const Profile *p, const char *instance, const ServiceOpt
 
         /* Subscribe before queueing the job, so its JobRemoved cannot slip
          * past us. */
-        k = sd_bus_match_signal(bus, &slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", job_removed, &w);
+        k = sym_sd_bus_match_signal(bus, &slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", job_removed, &w);
         if (k < 0)
                 return bus_error(e, k, "restart", unit, "cannot watch jobs", NULL);
-        k = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", &err, NULL, NULL);
+        k = sym_sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", &err, NULL, NULL);
         if (k < 0)
                 return bus_error(e, k, "restart", unit, "Subscribe failed", &err);
 
         if (action == SERVICE_RESTART) {
                 /* A unit that hit its start limit refuses to start until
                  * the failure is reset. */
-                (void) sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL,
+                (void) sym_sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL,
                                           "s", unit);
                 method = "RestartUnit";
         } else
                 method = "TryRestartUnit";
 
-        k = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, method, &err, &reply, "ss", unit, "replace");
+        k = sym_sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, method, &err, &reply, "ss", unit, "replace");
         if (k < 0)
                 return bus_error(e, k, "restart", unit, method, &err);
-        k = sd_bus_message_read(reply, "o", &s);
+        k = sym_sd_bus_message_read(reply, "o", &s);
         if (k < 0)
                 return bus_error(e, k, "restart", unit, "bad reply", NULL);
         job = strdup(s);
@@ -207,7 +210,7 @@ int service_systemd_run(const Profile *p, const char *instance, const ServiceOpt
         while (!w.result) {
                 uint64_t now = now_usec();
 
-                k = sd_bus_process(bus, NULL);
+                k = sym_sd_bus_process(bus, NULL);
                 if (k < 0)
                         return bus_error(e, k, "restart", unit, "lost the bus connection", NULL);
                 if (k > 0)
@@ -215,7 +218,7 @@ int service_systemd_run(const Profile *p, const char *instance, const ServiceOpt
                 if (now >= deadline)
                         return error_set(e, -ETIMEDOUT, "restart", unit, 0, hint_for(unit),
                                          "the restart job did not finish within %u s", o->timeout_sec);
-                k = sd_bus_wait(bus, deadline - now);
+                k = sym_sd_bus_wait(bus, deadline - now);
                 if (k < 0 && k != -EINTR)
                         return bus_error(e, k, "restart", unit, "lost the bus connection", NULL);
         }

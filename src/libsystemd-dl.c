@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "libsystemd-dl.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+
+#define DLSYM_DEFINE(f) typeof(f) *sym_##f = NULL;
+LIBSYSTEMD_SYMBOLS(DLSYM_DEFINE)
+#undef DLSYM_DEFINE
+
+#define DLSYM_ENTRY(f) { #f, (void **) &sym_##f },
+static const struct {
+        const char *name;
+        void **ptr;
+} symbols[] = { LIBSYSTEMD_SYMBOLS(DLSYM_ENTRY) };
+#undef DLSYM_ENTRY
+
+#define N_SYMBOLS (sizeof symbols / sizeof symbols[0])
+
+int dlopen_libsystemd(const char **ret_why) {
+        static int result = 1; /* not tried yet */
+        static char why[256];
+        void *dl, *found[N_SYMBOLS];
+
+        if (result == 1) {
+                result = -EOPNOTSUPP;
+                dl = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+                if (!dl)
+                        snprintf(why, sizeof why, "%s", dlerror());
+                /* All or nothing: a half-filled table would fail later, in
+                 * the middle of a restart. */
+                for (size_t i = 0; dl && i < N_SYMBOLS; i++)
+                        if (!(found[i] = dlsym(dl, symbols[i].name))) {
+                                snprintf(why, sizeof why, "%s", dlerror());
+                                dlclose(dl);
+                                dl = NULL;
+                        }
+                if (dl) {
+                        for (size_t i = 0; i < N_SYMBOLS; i++)
+                                *symbols[i].ptr = found[i];
+                        result = 0;
+                }
+        }
+        if (result < 0 && ret_why)
+                *ret_why = why;
+        return result;
+}
