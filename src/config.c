@@ -553,7 +553,10 @@ static int append_option(augeas *aug, const char *parent, const char *label, cha
         return aug_set(aug, p, value) < 0 ? -EINVAL : 0;
 }
 
-static int edit_tree(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, ErrorInfo *e) {
+/* Applies EDITS to the tree. For a shell variable, VALUE is its new text
+ * when already known, else the argument lens puts the edited list back. */
+static int edit_tree(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, const char *value,
+                     ErrorInfo *e) {
         bool is_file = c->profile->store == STORE_ARG_LINES;
         char base[PATH_MAX];
         int r = 0;
@@ -586,11 +589,11 @@ static int edit_tree(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits
         parent_of(f->args_node, dir, sizeof dir);
         snprintf(in, sizeof in, "%s/in", dir);
         snprintf(out, sizeof out, "%s/out", dir);
-        if (aug_text_retrieve(c->aug, ARGS_LENS, in, f->args_node, out) < 0)
+        if (!value && aug_text_retrieve(c->aug, ARGS_LENS, in, f->args_node, out) < 0)
                 return error_set(e, -EINVAL, "edit", f->real_path, f->var_line, NULL, "%s",
                                  aug_error_message(c->aug));
         snprintf(var, sizeof var, "%s/%s", base, c->profile->variable);
-        if (aug_set(c->aug, f->var_node ?: var, get(c->aug, out)) < 0)
+        if (aug_set(c->aug, f->var_node ?: var, value ?: get(c->aug, out)) < 0)
                 return error_set(e, -EINVAL, "edit", f->real_path, f->var_line, NULL, "%s",
                                  aug_error_message(c->aug));
         return 0;
@@ -700,13 +703,13 @@ static int cmp_splice(const void *a, const void *b) {
         return (x->start > y->start) - (x->start < y->start);
 }
 
-/* Writes line L (TEXT from START, LEN bytes and a newline) with the values
- * its EDIT_SET edits change replaced where Augeas read the old ones, which
- * is what the lens puts back for a changed value, without compiling the
- * lens's put. -EAGAIN when the line has other edits or a span does not hold
- * the old value. */
-static int splice_line(Config *c, const ConfigFile *f, unsigned l, const Edit *edits, size_t n_edits,
-                       const char *text, size_t start, size_t len, FILE *out) {
+/* Writes TEXT[START, END) with the values that EDIT_SET edits change for
+ * options on line L replaced where Augeas read the old ones: what the
+ * lens's put writes for a changed value, without compiling the put.
+ * -EAGAIN, having written nothing, when L has other edits or a span does
+ * not hold the old value. */
+static int splice_values(Config *c, const ConfigFile *f, unsigned l, const Edit *edits, size_t n_edits,
+                         const char *text, size_t start, size_t end, FILE *out) {
         _cleanup_free_ Splice *v = calloc(n_edits, sizeof *v);
         size_t n = 0, pos = start;
 
@@ -721,7 +724,7 @@ static int splice_line(Config *c, const ConfigFile *f, unsigned l, const Edit *e
                         continue;
                 if (edits[k].op != EDIT_SET || !a->value ||
                     aug_span(c->aug, a->path, &file, &ls, &le, &vs, &ve, &ss, &se) < 0 ||
-                    vs < start || ve > start + len || ve - vs != strlen(a->value) ||
+                    vs < start || ve > end || ve - vs != strlen(a->value) ||
                     memcmp(text + vs, a->value, ve - vs) != 0)
                         return -EAGAIN;
                 v[n++] = (Splice) { vs, ve, edits[k].value };
@@ -731,7 +734,7 @@ static int splice_line(Config *c, const ConfigFile *f, unsigned l, const Edit *e
                 fprintf(out, "%.*s%s", (int) (v[k].start - pos), text + pos, v[k].value);
                 pos = v[k].end;
         }
-        fwrite(text + pos, 1, start + len + 1 - pos, out);
+        fwrite(text + pos, 1, end - pos, out);
         return 0;
 }
 
@@ -781,9 +784,9 @@ static int render_lines(Config *c, ConfigFile *f, const Edit *edits, size_t n_ed
                         if (edits[k].op != EDIT_APPEND && f->args[edits[k].arg].line == i + 1)
                                 node = f->args[edits[k].arg].path;
                 if (node) {
-                        long at = ftell(out);
-                        r = splice_line(c, f, (unsigned) i + 1, edits, n_edits, text, starts[i], len, out);
-                        if (r == -EAGAIN && fseek(out, at, SEEK_SET) == 0) {
+                        r = splice_values(c, f, (unsigned) i + 1, edits, n_edits, text, starts[i],
+                                          starts[i + 1], out);
+                        if (r == -EAGAIN) {
                                 parent_of(node, word, sizeof word);  /* the -xyz word */
                                 parent_of(word, opts, sizeof opts);  /* its line */
                                 r = render_line(c, f, opts, (unsigned) i + 1, edits, n_edits, line, len, out);
@@ -825,6 +828,35 @@ int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_a
  * shell would interpret inside double quotes. */
 #define VAR_SPECIAL "\"'\\$`"
 
+/* The dry run's new value of a shell variable whose edits only change
+ * values: spliced into the old value, which skips the argument lens's put.
+ * Reads the tree as it was, so it runs before edit_tree(). */
+static int splice_var(Config *c, const ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_value) {
+        _cleanup_free_ char *buf = NULL;
+        char in[NODE_MAX];
+        const char *text;
+        size_t size = 0;
+        FILE *out;
+        int r;
+
+        for (size_t i = 0; i < n_edits; i++)
+                if (edits[i].op == EDIT_APPEND)
+                        return -EAGAIN;
+        parent_of(f->args_node, in, sizeof in);
+        strncat(in, "/in", sizeof in - strlen(in) - 1);
+        text = get(c->aug, in) ?: "";
+        out = open_memstream(&buf, &size);
+        if (!out)
+                return -ENOMEM;
+        r = splice_values(c, f, f->var_line, edits, n_edits, text, 0, strlen(text), out);
+        if (fclose(out) != 0 && r >= 0)
+                r = -errno;
+        if (r < 0)
+                return r;
+        *ret_value = TAKE_PTR(buf);
+        return 0;
+}
+
 /* The dry run's fast path for a shell variable, after edit_tree(): the new
  * value in place of the old on the variable's line. Only where the lens
  * keeps the quoting: old and new values both double-quoted, both holding a
@@ -854,16 +886,17 @@ static int render_var_line(Config *c, ConfigFile *f, char **ret_text) {
 int config_change(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, bool preview, char **ret_text,
                   ErrorInfo *e) {
         bool lines = c->profile->store == STORE_ARG_LINES;
-        _cleanup_free_ char *text = NULL;
-        int r;
+        _cleanup_free_ char *text = NULL, *value = NULL;
+        int r = 0;
 
         if (n_edits == 0)
                 return (*ret_text = strdup(f->text)) ? 0 : -ENOMEM;
 
-        r = preview && lines ? render_lines(c, f, edits, n_edits, &text, e) : -EAGAIN;
+        if (preview)
+                r = lines ? render_lines(c, f, edits, n_edits, &text, e) : splice_var(c, f, edits, n_edits, &value);
         if (r < 0 && r != -EAGAIN)
                 return r;
-        r = edit_tree(c, f, edits, n_edits, e);
+        r = edit_tree(c, f, edits, n_edits, value, e);
         if (r < 0)
                 return r;
         f->edited = true;
