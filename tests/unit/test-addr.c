@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "addr.h"
+#include "check-main.h"
 #include "cleanup.h"
 
 static const struct {
@@ -206,12 +207,4 @@ static Suite *addr_suite(void) {
         return s;
 }
 
-int main(void) {
-        SRunner *sr = srunner_create(addr_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
-}
+CHECK_MAIN(addr_suite)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "backup.h"
+#include "check-main.h"
 #include "cleanup.h"
 #include "tmpdir.h"
 #include "util.h"
@@ -285,12 +286,4 @@ static Suite *backup_suite(void) {
         return s;
 }
 
-int main(void) {
-        SRunner *sr = srunner_create(backup_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
-}
+CHECK_MAIN(backup_suite)

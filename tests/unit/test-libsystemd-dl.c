@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "cleanup.h"
 #include "libsystemd-dl.h"
 
@@ -67,13 +68,4 @@ static Suite *libsystemd_dl_suite(void) {
         return s;
 }
 
-int main(void) {
-        SRunner *sr = srunner_create(libsystemd_dl_suite());
-        int failed;
-
-        srunner_set_fork_status(sr, CK_FORK);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
-}
+CHECK_MAIN(libsystemd_dl_suite)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "mcopt.h"
 
 START_TEST(test_by_letter) {
@@ -138,12 +139,4 @@ static Suite *mcopt_suite(void) {
         return s;
 }
 
-int main(void) {
-        SRunner *sr = srunner_create(mcopt_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
-}
+CHECK_MAIN(mcopt_suite)

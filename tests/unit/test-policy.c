@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-main.h"
 #include "cleanup.h"
 #include "policy.h"
 
@@ -630,12 +631,4 @@ static Suite *policy_suite(void) {
         return s;
 }
 
-int main(void) {
-        SRunner *sr = srunner_create(policy_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
-}
+CHECK_MAIN(policy_suite)

@@ -11,9 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check-main.h"
 #include "cleanup.h"
-#include "tmpdir.h"
 #include "profile.h"
+#include "tmpdir.h"
 
 /* One directory per run (made and removed by the runner process, so even a
  * failed test leaves nothing behind), one subdirectory per test. */
@@ -266,12 +267,4 @@ static Suite *profile_suite(void) {
         return s;
 }
 
-int main(void) {
-        SRunner *sr = srunner_create(profile_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
-}
+CHECK_MAIN(profile_suite)

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check-main.h"
 #include "cleanup.h"
 #include "tmpdir.h"
 #include "util.h"
@@ -247,12 +248,4 @@ static Suite *util_suite(void) {
         return s;
 }
 
-int main(void) {
-        SRunner *sr = srunner_create(util_suite());
-        int failed;
-
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed ? 1 : 0;
-}
+CHECK_MAIN(util_suite)

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check-main.h"
 #include "cleanup.h"
 #include "service.h"
 #include "verify.h"
@@ -293,11 +294,9 @@ START_TEST(test_other_root) {
 }
 END_TEST
 
-int main(void) {
+static Suite *verify_suite(void) {
         Suite *s = suite_create("verify");
         TCase *tc = tcase_create("core");
-        SRunner *sr;
-        int failed;
 
         tcase_set_timeout(tc, 30);
         tcase_add_test(tc, test_parse_socket_link);
@@ -311,10 +310,7 @@ int main(void) {
         tcase_add_test(tc, test_report_json);
         tcase_add_test(tc, test_other_root);
         suite_add_tcase(s, tc);
-
-        sr = srunner_create(s);
-        srunner_run_all(sr, CK_NORMAL);
-        failed = srunner_ntests_failed(sr);
-        srunner_free(sr);
-        return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+        return s;
 }
+
+CHECK_MAIN(verify_suite)
