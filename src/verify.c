@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -341,9 +342,8 @@ int verify_owned_sockets(const pid_t *pids, size_t n_pids, const VerifySocket *a
                 return -ENOMEM;
 
         for (size_t i = 0; i < n_pids; i++) {
-                _cleanup_(closedirp) DIR *d = NULL;
+                _cleanup_close_ int fd = -1;
                 size_t candidates = 0, matched = 0;
-                struct dirent *de;
                 struct stat st;
                 char path[64];
 
@@ -357,32 +357,44 @@ int verify_owned_sockets(const pid_t *pids, size_t n_pids, const VerifySocket *a
                         continue;
 
                 snprintf(path, sizeof path, "/proc/%d/fd", (int) pids[i]);
-                d = opendir(path);
-                if (!d) {
+                fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (fd < 0) {
                         if (errno == ENOENT)
                                 continue;
                         return -errno;
                 }
-                /* procfs lists fds in ascending order: listeners come first. */
-                while (matched < candidates && (de = readdir(d))) {
-                        char target[64];
-                        ssize_t l;
-                        ino_t ino;
+                /* procfs lists fds in ascending order, so the listeners come
+                 * first. It formats as many entries as the buffer holds:
+                 * readdir()'s 32 KiB would cost ~1.4 ms on a memcached with
+                 * 10,000 connections; 1 KiB holds about 40. */
+                while (matched < candidates) {
+                        char buf[1024] __attribute__((aligned(8)));
+                        ssize_t size = syscall(SYS_getdents64, fd, buf, sizeof buf);
 
-                        if (de->d_name[0] == '.')
-                                continue;
-                        l = readlinkat(dirfd(d), de->d_name, target, sizeof target - 1);
-                        if (l < 0)
-                                continue; /* closed meanwhile */
-                        target[l] = '\0';
-                        if (verify_parse_socket_link(target, &ino) < 0)
-                                continue;
-                        for (size_t k = 0; k < n_all; k++)
-                                if (!found[k] && all[k].inode == ino && all[k].uid == st.st_uid) {
-                                        found[k] = true;
-                                        owned[n++] = all[k];
-                                        matched++;
-                                }
+                        if (size <= 0)
+                                break; /* the end, or the process is gone */
+                        for (ssize_t off = 0; off < size && matched < candidates;) {
+                                const struct dirent64 *de = (const struct dirent64 *) (buf + off);
+                                char target[64];
+                                ssize_t l;
+                                ino_t ino;
+
+                                off += de->d_reclen;
+                                if (de->d_name[0] == '.')
+                                        continue;
+                                l = readlinkat(fd, de->d_name, target, sizeof target - 1);
+                                if (l < 0)
+                                        continue; /* closed meanwhile */
+                                target[l] = '\0';
+                                if (verify_parse_socket_link(target, &ino) < 0)
+                                        continue;
+                                for (size_t k = 0; k < n_all; k++)
+                                        if (!found[k] && all[k].inode == ino && all[k].uid == st.st_uid) {
+                                                found[k] = true;
+                                                owned[n++] = all[k];
+                                                matched++;
+                                        }
+                        }
                 }
         }
 
