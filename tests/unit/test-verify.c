@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -171,6 +172,32 @@ START_TEST(test_live_sockets) {
 }
 END_TEST
 
+/* Sockets behind many other fds: the scan reads /proc/PID/fd in batches
+ * and must carry on past the first. */
+START_TEST(test_owned_sockets_past_first_batch) {
+        _cleanup_close_ int tcp = -1, udp = -1;
+        _cleanup_free_ VerifySocket *all = NULL, *socks = NULL;
+        int filler[300];
+        size_t n_all, n;
+        pid_t self = getpid();
+        uint16_t tport, uport;
+
+        for (size_t i = 0; i < 300; i++)
+                ck_assert_int_ge(filler[i] = open("/dev/null", O_RDONLY | O_CLOEXEC), 0);
+        tcp = bind_loopback(SOCK_STREAM, &tport);
+        udp = bind_loopback(SOCK_DGRAM, &uport);
+        ck_assert_int_gt(tcp, 300);
+
+        ck_assert_int_eq(verify_list_sockets(NULL, 0, &all, &n_all), 0);
+        ck_assert_int_eq(verify_owned_sockets(&self, 1, all, n_all, &socks, &n), 0);
+        ck_assert_uint_eq(n, 2);
+        for (size_t i = 0; i < n; i++)
+                ck_assert_uint_eq(socks[i].port, socks[i].protocol == IPPROTO_TCP ? tport : uport);
+        for (size_t i = 0; i < 300; i++)
+                close(filler[i]);
+}
+END_TEST
+
 /* A fake memcached answering one `stats settings` on a loopback listener. */
 START_TEST(test_query_stats) {
         _cleanup_close_ int lfd = -1;
@@ -304,6 +331,7 @@ static Suite *verify_suite(void) {
         tcase_add_test(tc, test_socket_to_string);
         tcase_add_test(tc, test_judge);
         tcase_add_test(tc, test_live_sockets);
+        tcase_add_test(tc, test_owned_sockets_past_first_batch);
         tcase_add_test(tc, test_query_stats);
         tcase_add_test(tc, test_query_stats_timeout);
         tcase_add_test(tc, test_spawn);
