@@ -693,6 +693,12 @@ static int render_line(Config *c, const ConfigFile *f, const char *node, unsigne
         return 0;
 }
 
+/* Whether V is a value memharden_args.aug's value_re accepts; any other
+ * value is left to the lens, which refuses it in the dry run as in apply. */
+static bool value_fits_lens(const char *v) {
+        return v[0] != '\0' && v[0] != '-' && !strpbrk(v, " \t\r\n#\"'\\`$;");
+}
+
 typedef struct Splice {
         unsigned start, end;  /* the old value's bytes in the file */
         const char *value;
@@ -722,7 +728,7 @@ static int splice_values(Config *c, const ConfigFile *f, unsigned l, const Edit 
 
                 if (!a || a->line != l)
                         continue;
-                if (edits[k].op != EDIT_SET || !a->value ||
+                if (edits[k].op != EDIT_SET || !a->value || !value_fits_lens(edits[k].value) ||
                     aug_span(c->aug, a->path, &file, &ls, &le, &vs, &ve, &ss, &se) < 0 ||
                     vs < start || ve > end || ve - vs != strlen(a->value) ||
                     memcmp(text + vs, a->value, ve - vs) != 0)
@@ -833,7 +839,6 @@ int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_a
  * Reads the tree as it was, so it runs before edit_tree(). */
 static int splice_var(Config *c, const ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_value) {
         _cleanup_free_ char *buf = NULL;
-        char in[NODE_MAX];
         const char *text;
         size_t size = 0;
         FILE *out;
@@ -842,9 +847,8 @@ static int splice_var(Config *c, const ConfigFile *f, const Edit *edits, size_t 
         for (size_t i = 0; i < n_edits; i++)
                 if (edits[i].op == EDIT_APPEND)
                         return -EAGAIN;
-        parent_of(f->args_node, in, sizeof in);
-        strncat(in, "/in", sizeof in - strlen(in) - 1);
-        text = get(c->aug, in) ?: "";
+        /* The text the argument lens parsed, so the spans fit it. */
+        text = (f->var_node ? get(c->aug, f->var_node) : NULL) ?: "";
         out = open_memstream(&buf, &size);
         if (!out)
                 return -ENOMEM;
