@@ -75,6 +75,7 @@ IPv6 wildcard with port|-l [::]:11211,[::1]:11211\n|listen=[::1]:11211 udp=0 soc
 notls prefix|-l notls:0.0.0.0:11211\n|listen=127.0.0.1 udp=0 socket=none
 directive and clusters|logfile /var/log/memcached.log\n-dk\n-p 11211 -U 11211\n|listen=127.0.0.1 udp=0 socket=none
 empty file|\n|listen=127.0.0.1 udp=0 socket=none
+zero-byte file||listen=127.0.0.1 udp=0 socket=none
 localhost is loopback|-l localhost\n|listen=localhost udp=0 socket=none
 a removed line keeps its comment|-l 127.0.0.1\n-U 0\n-U 11211 # old udp\n|listen=127.0.0.1 udp=0 socket=none
 removal inside a cluster|-l 127.0.0.1\n-U 0\n-kU 11211 -m 64\n|listen=127.0.0.1 udp=0 socket=none
