@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -103,12 +102,6 @@ static int bus_open(sd_bus **ret) {
         return sym_sd_bus_open_system(ret);
 }
 
-static uint64_t now_usec(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000u + (uint64_t) ts.tv_nsec / 1000u;
-}
-
 int service_systemd_run(const Profile *p, const char *instance, const ServiceOptions *o,
                         ServiceAction action, ServiceReport *report, ErrorInfo *e) {
         _cleanup_(bus_flush_close_unrefp) sd_bus *bus = NULL;
@@ -118,7 +111,7 @@ int service_systemd_run(const Profile *p, const char *instance, const ServiceOpt
         _cleanup_free_ char *unit = NULL, *path = NULL, *load = NULL, *job = NULL;
         JobWait w = {};
         const char *s, *method, *why;
-        uint64_t deadline;
+        long deadline;
         int k;
 
         k = dlopen_libsystemd(&why);
@@ -206,9 +199,9 @@ int service_systemd_run(const Profile *p, const char *instance, const ServiceOpt
                 return -ENOMEM;
         w.path = job;
 
-        deadline = now_usec() + (uint64_t) o->timeout_sec * 1000000u;
+        deadline = now_ms() + (long) o->timeout_sec * 1000L;
         while (!w.result) {
-                uint64_t now = now_usec();
+                long now = now_ms();
 
                 k = sym_sd_bus_process(bus, NULL);
                 if (k < 0)
@@ -218,7 +211,7 @@ int service_systemd_run(const Profile *p, const char *instance, const ServiceOpt
                 if (now >= deadline)
                         return error_set(e, -ETIMEDOUT, "restart", unit, 0, hint_for(unit),
                                          "the restart job did not finish within %u s", o->timeout_sec);
-                k = sym_sd_bus_wait(bus, deadline - now);
+                k = sym_sd_bus_wait(bus, (uint64_t) (deadline - now) * 1000u);
                 if (k < 0 && k != -EINTR)
                         return bus_error(e, k, "restart", unit, "lost the bus connection", NULL);
         }

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -24,12 +23,6 @@
 #define INVOKE_DENIED 101
 /* How long to wait for the restarted daemon's pid file. */
 #define PIDFILE_TIMEOUT_MS 5000
-
-static long now_ms(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 /* Debian's init script writes /var/run/NAME.pid, NAME being "memcached" or
  * "memcached_INSTANCE" (its config file's base name). */

@@ -38,5 +38,8 @@ int mkdir_p(const char *path, mode_t mode);
 
 bool streq_ptr(const char *a, const char *b);
 
+/* CLOCK_MONOTONIC in milliseconds, for deadlines and durations. */
+long now_ms(void);
+
 /* Lowercase hex SHA-256 of DATA into out[65]. */
 void sha256_hex(const void *data, size_t size, char out[65]);

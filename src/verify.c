@@ -469,18 +469,12 @@ int verify_parse_stats(const char *text, long *ret_udpport, char **ret_inter) {
         return 0;
 }
 
-static long ms_left(const struct timespec *deadline) {
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long ms = (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
-        return ms > 0 ? ms : 0;
-}
-
-/* Waits for EVENTS on FD until DEADLINE: 0, -ETIMEDOUT or -errno. */
-static int wait_fd(int fd, short events, const struct timespec *deadline) {
+/* Waits for EVENTS on FD until DEADLINE (now_ms()): 0, -ETIMEDOUT or -errno. */
+static int wait_fd(int fd, short events, long deadline) {
         for (;;) {
                 struct pollfd p = { .fd = fd, .events = events };
-                int k = poll(&p, 1, (int) ms_left(deadline));
+                long left = deadline - now_ms();
+                int k = poll(&p, 1, left > 0 ? (int) left : 0);
                 if (k < 0 && errno == EINTR)
                         continue;
                 if (k < 0)
@@ -523,17 +517,9 @@ static int query_one(const struct sockaddr_storage *ss, socklen_t len, unsigned 
         static const char request[] = "stats settings\r\n";
         _cleanup_close_ int fd = -1;
         _cleanup_free_ char *buf = NULL;
-        struct timespec deadline;
+        long deadline = now_ms() + (long) timeout_ms;
         size_t have = 0, sent = 0;
         int r;
-
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        deadline.tv_sec += timeout_ms / 1000;
-        deadline.tv_nsec += (long) (timeout_ms % 1000) * 1000000;
-        if (deadline.tv_nsec >= 1000000000) {
-                deadline.tv_sec++;
-                deadline.tv_nsec -= 1000000000;
-        }
 
         fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0)
@@ -544,7 +530,7 @@ static int query_one(const struct sockaddr_storage *ss, socklen_t len, unsigned 
 
                 if (errno != EINPROGRESS)
                         return -errno;
-                r = wait_fd(fd, POLLOUT, &deadline);
+                r = wait_fd(fd, POLLOUT, deadline);
                 if (r < 0)
                         return r;
                 if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0)
@@ -556,7 +542,7 @@ static int query_one(const struct sockaddr_storage *ss, socklen_t len, unsigned 
         while (sent < sizeof request - 1) {
                 ssize_t k = send(fd, request + sent, sizeof request - 1 - sent, MSG_NOSIGNAL);
                 if (k < 0 && errno == EAGAIN) {
-                        r = wait_fd(fd, POLLOUT, &deadline);
+                        r = wait_fd(fd, POLLOUT, deadline);
                         if (r < 0)
                                 return r;
                         continue;
@@ -572,7 +558,7 @@ static int query_one(const struct sockaddr_storage *ss, socklen_t len, unsigned 
         for (;;) {
                 ssize_t k;
 
-                r = wait_fd(fd, POLLIN, &deadline);
+                r = wait_fd(fd, POLLIN, deadline);
                 if (r < 0)
                         return r;
                 k = recv(fd, buf + have, STATS_REPLY_MAX - have, 0);
