@@ -401,12 +401,6 @@ static int inspect_sockets(const pid_t *pids, size_t n_pids, ServiceReport *r,
         return 0;
 }
 
-static bool pid_alive(pid_t pid) {
-        char path[64];
-        snprintf(path, sizeof path, "/proc/%d", (int) pid);
-        return access(path, F_OK) == 0;
-}
-
 /* Reads the daemon's sockets and settings. After a restart the daemon may
  * still be setting up: wait until it answers `stats settings` (it does so
  * only after all its sockets exist), at most READY_TIMEOUT_MS. */
@@ -442,7 +436,7 @@ static int inspect_live(pid_t main, bool wait_ready, ServiceReport *r) {
                                 r->live_hardened = false;
                         return 0;
                 }
-                if (now_ms() >= deadline || (main > 0 && !pid_alive(main)))
+                if (now_ms() >= deadline || (main > 0 && !verify_pid_alive(main)))
                         return 0; /* judged on the sockets alone */
                 usleep(50 * 1000);
         }
@@ -519,7 +513,7 @@ int service_restart_verify(const Profile *p, const char *root, const char *insta
         if (r < 0)
                 return error_set(e, r, "verify", report->unit, 0, NULL,
                                  "cannot read the daemon's sockets: %s", strerror(-r));
-        if (report->main_pid_after > 0 && !pid_alive(report->main_pid_after)) {
+        if (report->main_pid_after > 0 && !verify_pid_alive(report->main_pid_after)) {
                 report->active = false;
                 return error_set(e, -ESRCH, "restart", report->unit, 0,
                                  report->manager == MANAGER_SYSTEMD ? "see the unit's journal" : "see /var/log/memcached.log",

@@ -39,9 +39,14 @@ static int parse_pid(const char *s, pid_t *ret) {
         return 0;
 }
 
+bool verify_pid_alive(pid_t pid) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d", (int) pid);
+        return access(path, F_OK) == 0;
+}
+
 int verify_read_pidfile(const char *path, pid_t *ret) {
         _cleanup_free_ char *text = NULL;
-        char proc[64];
         pid_t pid;
         int r;
 
@@ -54,8 +59,7 @@ int verify_read_pidfile(const char *path, pid_t *ret) {
                 return r;
         /* A stale pid file names a process that is gone (or reused: the
          * caller's socket check then finds no memcached sockets). */
-        snprintf(proc, sizeof proc, "/proc/%d", (int) pid);
-        if (access(proc, F_OK) < 0)
+        if (!verify_pid_alive(pid))
                 return -ESRCH;
         *ret = pid;
         return 0;

@@ -35,6 +35,9 @@ int verify_find_pids(pid_t **ret, size_t *ret_n);
 /* The PID in a pid file, if that process exists; -ESRCH when it does not. */
 int verify_read_pidfile(const char *path, pid_t *ret);
 
+/* Whether process PID exists (it may belong to anyone). */
+bool verify_pid_alive(pid_t pid);
+
 /* Parses a /proc/PID/fd link target "socket:[INODE]"; -EINVAL otherwise. */
 int verify_parse_socket_link(const char *link, ino_t *ret);
 
