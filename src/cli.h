@@ -48,6 +48,9 @@ int context_profile(const Context *c, const Profile **ret, ErrorInfo *e);
 int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_config, const Profile **ret_profile);
 /* Prints R (text or JSON) and returns its exit code. */
 int command_finish(const Context *c, Report *r);
-/* Records one error message for errno R and E in REPORT, prints it and
- * returns EXIT_CODE. */
+/* Records the one error message for errno R and E in REPORT (with
+ * EXIT_CODE) and prints it on stderr. */
+void command_set_error(Report *report, int exit_code, int r, const ErrorInfo *e);
+/* command_set_error(), then REPORT in JSON only (--json): what failed has
+ * no report worth printing as text. Returns EXIT_CODE. */
 int command_fail(const Context *c, Report *report, int exit_code, int r, const ErrorInfo *e);

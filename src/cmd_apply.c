@@ -154,19 +154,7 @@ int cmd_apply(const Context *c) {
         report.compliant = true; /* plan_build proved the new text needs no further edit */
 
         r = restart(c, p, backup, &report, &e);
-        if (r < 0) {
-                int code = report.rolled_back ? EXIT_ROLLED_BACK : EXIT_RUNTIME;
-                char msg[PATH_MAX + 1024];
-                error_format(&e, r, msg, sizeof msg);
-                fprintf(stderr, "memharden: %s\n", msg);
-                report.error = strdup(msg);
-                report.exit_code = code;
-                if (c->json)
-                        (void) report_print_json(&report, stdout);
-                else
-                        report_print_text(&report, stdout, stderr, c->quiet);
-                report_done(&report);
-                return code;
-        }
+        if (r < 0) /* the whole report too: it says what was restored and restarted */
+                command_set_error(&report, report.rolled_back ? EXIT_ROLLED_BACK : EXIT_RUNTIME, r, &e);
         return command_finish(c, &report);
 }

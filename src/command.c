@@ -48,7 +48,7 @@ int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_c
         return 0;
 }
 
-int command_fail(const Context *c, Report *report, int exit_code, int r, const ErrorInfo *e) {
+void command_set_error(Report *report, int exit_code, int r, const ErrorInfo *e) {
         char msg[PATH_MAX + 1024];
 
         error_format(e, r, msg, sizeof msg);
@@ -56,6 +56,10 @@ int command_fail(const Context *c, Report *report, int exit_code, int r, const E
         free(report->error);
         report->error = strdup(msg);
         report->exit_code = exit_code;
+}
+
+int command_fail(const Context *c, Report *report, int exit_code, int r, const ErrorInfo *e) {
+        command_set_error(report, exit_code, r, e);
         if (c->json)
                 (void) report_print_json(report, stdout);
         report_done(report);
