@@ -54,6 +54,21 @@ test_begin "backups lists the run"
 run backups --root "$R"
 { expect_rc 0 && expect_out "/etc/memcached.conf"; } && ok
 
+test_begin "backups --json: each file as its manifest records it, with a copy that matches"
+run backups --json --root "$R"
+bad=$(jq -r '.backups[] | .id as $id | .files[] | [$id, .path, .copy, (.mode | tostring), (.uid | tostring),
+                                                   (.gid | tostring), .sha256] | @tsv' <<<"$OUT" |
+      while IFS=$'\t' read -r id path copy mode uid gid sum; do
+              m="$R/var/backups/memharden/$id/manifest.json"
+              want=$(jq -r --arg p "$path" '.files[] | select(.path == $p) |
+                     [(.mode | tostring), (.uid | tostring), (.gid | tostring), .sha256] | @tsv' "$m")
+              [ "$want" = "$mode	$uid	$gid	$sum" ] &&
+              [ "$copy" = "/var/backups/memharden/$id/files$path" ] &&
+              [ "$(sha256sum < "$R$copy" | cut -d' ' -f1)" = "$sum" ] || echo "$id $path"
+      done)
+n=$(jq '[.backups[].files[]] | length' <<<"$OUT")
+{ expect_rc 0 && [ "$n" -ge 3 ] && [ -z "$bad" ] || fail "n=$n, mismatched: $bad"; } && ok
+
 test_begin "rollback refuses a damaged backup and changes nothing"
 run apply --no-restart --root "$R"; cp "$R/etc/memcached.conf" "$TMP/hardened"
 b=$(ls "$R/var/backups/memharden" | tail -1); echo "-U 1" >> "$R/var/backups/memharden/$b/files/etc/memcached.conf"
