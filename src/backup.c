@@ -35,22 +35,32 @@ void backup_list_free(Backup **v, size_t n) {
         free(v);
 }
 
+json_object *backup_file_to_json(const BackupFile *f, bool with_copy) {
+        json_object *o = json_object_new_object();
+
+        if (!o)
+                return NULL;
+        json_object_object_add(o, "path", json_object_new_string(f->path));
+        if (with_copy)
+                json_object_object_add(o, "copy", json_object_new_string(f->copy));
+        json_object_object_add(o, "mode", json_object_new_int((int) (f->mode & 07777)));
+        json_object_object_add(o, "uid", json_object_new_int64(f->uid));
+        json_object_object_add(o, "gid", json_object_new_int64(f->gid));
+        json_object_object_add(o, "sha256", json_object_new_string(f->sha256));
+        return o;
+}
+
 static int manifest_write(const char *dir, const Backup *b) {
         _cleanup_(json_object_putp) json_object *root = json_object_new_object(), *files = json_object_new_array();
         _cleanup_free_ char *path = NULL;
 
         if (!root || !files || asprintf(&path, "%s/" MANIFEST, dir) < 0)
                 return -ENOMEM;
+        /* The copy's path follows from the id and the path: not recorded. */
         for (size_t i = 0; i < b->n_files; i++) {
-                const BackupFile *f = &b->files[i];
-                json_object *o = json_object_new_object();
+                json_object *o = backup_file_to_json(&b->files[i], false);
                 if (!o)
                         return -ENOMEM;
-                json_object_object_add(o, "path", json_object_new_string(f->path));
-                json_object_object_add(o, "mode", json_object_new_int((int) (f->mode & 07777)));
-                json_object_object_add(o, "uid", json_object_new_int64(f->uid));
-                json_object_object_add(o, "gid", json_object_new_int64(f->gid));
-                json_object_object_add(o, "sha256", json_object_new_string(f->sha256));
                 json_object_array_add(files, o);
         }
         json_object_object_add(root, "id", json_object_new_string(b->id));
@@ -64,10 +74,10 @@ static int manifest_write(const char *dir, const Backup *b) {
         return write_file_atomic(path, text, strlen(text), 0600, 0, 0);
 }
 
-/* The copy of PATH inside backup directory DIR (both inside the root). */
-static char *copy_path(const char *dir_in_root, const char *path) {
+/* The copy of PATH in backup ID, inside the root. */
+static char *copy_path(const char *id, const char *path) {
         char *p;
-        return asprintf(&p, "%s/files%s", dir_in_root, path) < 0 ? NULL : p;
+        return asprintf(&p, BACKUP_DIR "/%s/files%s", id, path) < 0 ? NULL : p;
 }
 
 int backup_create(const char *root, char *const *paths, char *const *texts, const size_t *sizes, size_t n,
@@ -120,9 +130,7 @@ int backup_create(const char *root, char *const *paths, char *const *texts, cons
                 f->gid = st.st_gid;
                 sha256_hex(texts[i], sizes[i], f->sha256);
 
-                _cleanup_free_ char *dir_in_root = NULL;
-                if (asprintf(&dir_in_root, BACKUP_DIR "/%s", b->id) < 0 ||
-                    !(f->copy = copy_path(dir_in_root, paths[i])) || !(copy_real = path_join(root, f->copy)) ||
+                if (!(f->copy = copy_path(b->id, paths[i])) || !(copy_real = path_join(root, f->copy)) ||
                     !(copy_dir = strdup(copy_real)))
                         return -ENOMEM;
                 *strrchr(copy_dir, '/') = '\0';
@@ -142,19 +150,14 @@ int backup_create(const char *root, char *const *paths, char *const *texts, cons
 }
 
 static int manifest_read(const char *root, const char *id, Backup **ret, ErrorInfo *e) {
-        _cleanup_free_ char *path = NULL, *text = NULL, *dir_in_root = NULL;
+        _cleanup_free_ char *manifest = NULL, *path = NULL, *text = NULL;
         _cleanup_(json_object_putp) json_object *j = NULL;
         _cleanup_(backup_freep) Backup *b = calloc(1, sizeof *b);
         json_object *files, *v;
         int r;
 
-        if (!b || asprintf(&dir_in_root, BACKUP_DIR "/%s", id) < 0)
+        if (!b || asprintf(&manifest, BACKUP_DIR "/%s/" MANIFEST, id) < 0 || !(path = path_join(root, manifest)))
                 return -ENOMEM;
-        path = path_join(root, dir_in_root);
-        if (!path || asprintf(&text, "%s/" MANIFEST, path) < 0)
-                return -ENOMEM;
-        free(path);
-        path = TAKE_PTR(text);
         r = read_config_file(path, &text, NULL);
         if (r < 0)
                 return error_set(e, r, "read", path, 0, "list backups with 'memharden backups'", "%s",
@@ -180,7 +183,7 @@ static int manifest_read(const char *root, const char *id, Backup **ret, ErrorIn
                         return error_set(e, -EBADMSG, "read", path, 0, "the backup is damaged",
                                          "file entry %zu is incomplete", i + 1);
                 b->n_files++;
-                if (!(f->path = strdup(json_object_get_string(p))) || !(f->copy = copy_path(dir_in_root, f->path)))
+                if (!(f->path = strdup(json_object_get_string(p))) || !(f->copy = copy_path(id, f->path)))
                         return -ENOMEM;
                 f->mode = (mode_t) json_object_get_int(m) & 07777;
                 f->uid = (uid_t) json_object_get_int64(u);

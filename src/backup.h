@@ -9,6 +9,7 @@
  * owned by the caller and released with the matching *_free().
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -16,6 +17,8 @@
 #include "error.h"
 
 #define BACKUP_DIR "/var/backups/memharden"
+
+struct json_object;
 
 typedef struct BackupFile {
         char *path;         /* original path inside the root */
@@ -32,6 +35,10 @@ typedef struct Backup {
         BackupFile *files;
         size_t n_files;
 } Backup;
+
+/* New reference: {"path", ["copy",] "mode", "uid", "gid", "sha256"}; NULL
+ * on OOM. The manifest leaves "copy" out, `memharden backups` shows it. */
+struct json_object *backup_file_to_json(const BackupFile *f, bool with_copy);
 
 void backup_free(Backup *b);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Backup *, backup_free);

@@ -23,17 +23,8 @@ int cmd_backups(const Context *c) {
                         json_object *b = json_object_new_object(), *files = json_object_new_array();
                         json_object_object_add(b, "id", json_object_new_string(v[i]->id));
                         json_object_object_add(b, "created", json_string_or_null(v[i]->created));
-                        for (size_t k = 0; k < v[i]->n_files; k++) {
-                                const BackupFile *f = &v[i]->files[k];
-                                json_object *o = json_object_new_object();
-                                json_object_object_add(o, "path", json_object_new_string(f->path));
-                                json_object_object_add(o, "copy", json_object_new_string(f->copy));
-                                json_object_object_add(o, "mode", json_object_new_int((int) f->mode));
-                                json_object_object_add(o, "uid", json_object_new_int64(f->uid));
-                                json_object_object_add(o, "gid", json_object_new_int64(f->gid));
-                                json_object_object_add(o, "sha256", json_object_new_string(f->sha256));
-                                json_object_array_add(files, o);
-                        }
+                        for (size_t k = 0; k < v[i]->n_files; k++)
+                                json_object_array_add(files, backup_file_to_json(&v[i]->files[k], true));
                         json_object_object_add(b, "files", files);
                         json_object_array_add(list, b);
                 }
