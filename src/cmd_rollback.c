@@ -78,15 +78,12 @@ int cmd_rollback(const Context *c) {
         report.profile = p->name;
         for (size_t i = 0; i < report.n_files; i++) {
                 FileResult *f = &report.files[i];
-                const char *name = strrchr(f->path, '/') + 1;
-                size_t pl = p->instance_prefix ? strlen(p->instance_prefix) : 0;
                 _cleanup_free_ char *instance = NULL;
 
                 if (!f->changed)
                         continue;
                 /* /etc/memcached_NAME.conf belongs to instance NAME */
-                if (p->instance_prefix && strncmp(name, p->instance_prefix, pl) == 0 &&
-                    !(instance = strndup(name + pl, strlen(name) - pl - strlen(p->instance_suffix))))
+                if (profile_instance_of(p, strrchr(f->path, '/') + 1, &instance) == -ENOMEM)
                         return command_fail(c, &report, EXIT_RUNTIME, -ENOMEM, NULL);
                 f->has_service = true;
                 r = service_restart_verify(p, c->root, instance, &o, false, &f->service, &e);

@@ -384,16 +384,21 @@ static int add_file(Config *c, const char *path, const char *instance, ErrorInfo
         return 0;
 }
 
-static int cmp_str(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
+typedef struct Instance {
+        char *file;  /* memcached_NAME.conf */
+        char *name;  /* NAME */
+} Instance;
+
+static int cmp_instance(const void *a, const void *b) {
+        return strcmp(((const Instance *) a)->file, ((const Instance *) b)->file);
 }
 
-/* Debian's per-instance configs, /etc/memcached_NAME.conf, sorted by name. */
+/* Debian's per-instance configs, /etc/memcached_NAME.conf, sorted by file name. */
 static int add_instances(Config *c, ErrorInfo *e) {
         const Profile *p = c->profile;
         _cleanup_free_ char *dir = NULL;
         _cleanup_(closedirp) DIR *d = NULL;
-        char **names = NULL;
+        Instance *v = NULL;
         size_t n = 0;
         int r = 0;
 
@@ -406,36 +411,46 @@ static int add_instances(Config *c, ErrorInfo *e) {
         if (!d)
                 return errno == ENOENT ? 0 : error_set(e, -errno, "read", dir, 0, NULL, "%s", strerror(errno));
 
-        size_t pl = strlen(p->instance_prefix), sl = strlen(p->instance_suffix);
         for (struct dirent *de; (de = readdir(d)); ) {
-                size_t l = strlen(de->d_name);
-                if (l <= pl + sl || strncmp(de->d_name, p->instance_prefix, pl) != 0 ||
-                    strcmp(de->d_name + l - sl, p->instance_suffix) != 0)
+                _cleanup_free_ char *name = NULL;
+                Instance *w;
+
+                r = profile_instance_of(p, de->d_name, &name);
+                if (r == -EINVAL) {
+                        r = 0;
                         continue;
-                char **nn = reallocarray(names, n + 1, sizeof *nn);
-                if (!nn || !(nn[n] = strdup(de->d_name))) {
-                        names = nn ?: names;
+                }
+                if (r < 0)
+                        goto finish;
+                w = reallocarray(v, n + 1, sizeof *v);
+                if (!w) {
                         r = -ENOMEM;
                         goto finish;
                 }
-                names = nn;
-                n++;
+                v = w;
+                if (!(v[n].file = strdup(de->d_name))) {
+                        r = -ENOMEM;
+                        goto finish;
+                }
+                v[n++].name = TAKE_PTR(name);
         }
         if (n > 1)
-                qsort(names, n, sizeof *names, cmp_str);
+                qsort(v, n, sizeof *v, cmp_instance);
         for (size_t i = 0; i < n && r >= 0; i++) {
-                _cleanup_free_ char *path = NULL, *inst = strndup(names[i] + pl, strlen(names[i]) - pl - sl);
-                if (!inst || asprintf(&path, "%s/%s", p->instance_dir, names[i]) < 0) {
+                _cleanup_free_ char *path = NULL;
+                if (asprintf(&path, "%s/%s", p->instance_dir, v[i].file) < 0) {
                         path = NULL;
                         r = -ENOMEM;
                         break;
                 }
-                r = add_file(c, path, inst, e);
+                r = add_file(c, path, v[i].name, e);
         }
 finish:
-        for (size_t i = 0; i < n; i++)
-                free(names[i]);
-        free(names);
+        for (size_t i = 0; i < n; i++) {
+                free(v[i].file);
+                free(v[i].name);
+        }
+        free(v);
         return r;
 }
 

@@ -69,6 +69,24 @@ const Profile *profile_by_name(const char *name) {
         return NULL;
 }
 
+int profile_instance_of(const Profile *p, const char *basename, char **ret) {
+        size_t l = strlen(basename), pl, sl;
+        char *name;
+
+        if (!p->instance_prefix)
+                return -EINVAL;
+        pl = strlen(p->instance_prefix);
+        sl = strlen(p->instance_suffix);
+        if (l <= pl + sl || strncmp(basename, p->instance_prefix, pl) != 0 ||
+            strcmp(basename + l - sl, p->instance_suffix) != 0)
+                return -EINVAL;
+        name = strndup(basename + pl, l - pl - sl);
+        if (!name)
+                return -ENOMEM;
+        *ret = name;
+        return 0;
+}
+
 const char *profile_names(void) {
         return "debian|rhel";
 }

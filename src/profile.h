@@ -35,6 +35,10 @@ typedef struct Profile {
 
 const Profile *profile_by_name(const char *name);
 
+/* The instance NAME that file name BASENAME ("memcached_NAME.conf")
+ * configures, malloc()ed; -EINVAL when it configures none. */
+int profile_instance_of(const Profile *p, const char *basename, char **ret);
+
 /* "debian|rhel", for messages. */
 const char *profile_names(void);
 

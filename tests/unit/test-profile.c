@@ -245,6 +245,27 @@ START_TEST(test_names) {
 }
 END_TEST
 
+START_TEST(test_instance_of) {
+        const Profile *debian = profile_by_name("debian"), *rhel = profile_by_name("rhel");
+        char *name = NULL;
+
+        ck_assert_int_eq(profile_instance_of(debian, "memcached_a.conf", &name), 0);
+        ck_assert_str_eq(name, "a");
+        free(name);
+        ck_assert_int_eq(profile_instance_of(debian, "memcached_a.b.conf", &name), 0);
+        ck_assert_str_eq(name, "a.b");
+        free(name);
+        name = NULL;
+        /* Not instance configs: nothing is written to *ret */
+        ck_assert_int_eq(profile_instance_of(debian, "memcached.conf", &name), -EINVAL);
+        ck_assert_int_eq(profile_instance_of(debian, "memcached_.conf", &name), -EINVAL);
+        ck_assert_int_eq(profile_instance_of(debian, "memcached_a.conf~", &name), -EINVAL);
+        ck_assert_int_eq(profile_instance_of(debian, "xmemcached_a.conf", &name), -EINVAL);
+        ck_assert_int_eq(profile_instance_of(rhel, "memcached_a.conf", &name), -EINVAL);
+        ck_assert_ptr_null(name);
+}
+END_TEST
+
 static Suite *profile_suite(void) {
         Suite *s = suite_create("profile");
         TCase *tc = tcase_create("core");
@@ -263,6 +284,7 @@ static Suite *profile_suite(void) {
         tcase_add_test(tc, test_redhat_release_fallback);
         tcase_add_test(tc, test_by_name);
         tcase_add_test(tc, test_names);
+        tcase_add_test(tc, test_instance_of);
         suite_add_tcase(s, tc);
         return s;
 }
