@@ -251,9 +251,6 @@ static unsigned var_line(const char *text, const char *var) {
         return line;
 }
 
-/* The lens gives every line one node, but blank ones (whitespace and at
- * most a lone '#') carry no label, so path expressions skip them. The Nth
- * matched node is therefore the Nth non-blank line; this maps N to its line. */
 /* A line the lens keeps as an unlabelled node: blanks and at most a lone '#'. */
 static bool line_is_blank(const char *l, size_t len) {
         size_t s = strspn(l, " \t");
@@ -262,6 +259,9 @@ static bool line_is_blank(const char *l, size_t len) {
         return s >= len;
 }
 
+/* The lens gives every line one node, but blank ones carry no label, so
+ * path expressions skip them. The Nth matched node is therefore the Nth
+ * non-blank line; this maps N to its line. */
 static int nonblank_lines(const char *text, size_t n, unsigned **ret) {
         unsigned *v = calloc(n ?: 1, sizeof *v), line = 1;
         size_t k = 0;
@@ -338,6 +338,17 @@ static void walk_done(Walk *w) {
         args_free(w->args.v, w->args.n);
         free(w->var_node);
         free(w->args_node);
+}
+
+/* Ends a walk that returned R: its options go to the caller on success. */
+static int walk_finish(Walk *w, int r, Arg **ret_args, size_t *ret_n) {
+        if (r >= 0) {
+                *ret_args = TAKE_PTR(w->args.v);
+                *ret_n = w->args.n;
+                w->args.n = 0;
+        }
+        walk_done(w);
+        return r;
 }
 
 static int add_file(Config *c, const char *path, const char *instance, ErrorInfo *e) {
@@ -505,15 +516,12 @@ int config_open(const Profile *p, const char *root, Config **ret, ErrorInfo *e) 
                 snprintf(aug_path, sizeof aug_path, "/files%s", f->path);
                 snprintf(tag, sizeof tag, "file%zu", i);
                 r = walk_file(c, f, aug_path, f->text, tag, &w, e);
-                if (r < 0) {
-                        walk_done(&w);
-                        return r;
-                }
-                f->args = TAKE_PTR(w.args.v);
-                f->n_args = w.args.n;
                 f->var_node = TAKE_PTR(w.var_node);
                 f->args_node = TAKE_PTR(w.args_node);
                 f->var_line = w.var_line;
+                r = walk_finish(&w, r, &f->args, &f->n_args);
+                if (r < 0)
+                        return r;
         }
 
         *ret = TAKE_PTR(c);
@@ -615,11 +623,10 @@ static int edit_tree(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits
 }
 
 static int render_file(Config *c, ConfigFile *f, char **ret_text, ErrorInfo *e) {
-        char in[PATH_MAX], out[PATH_MAX], node[PATH_MAX];
+        const char *in = SCRATCH "/render/in", *out = SCRATCH "/render/out";
+        char node[PATH_MAX];
         char *text;
 
-        snprintf(in, sizeof in, SCRATCH "/render/in");
-        snprintf(out, sizeof out, SCRATCH "/render/out");
         snprintf(node, sizeof node, "/files%s", f->path);
         if (aug_set(c->aug, in, input_of(f)) < 0 ||
             aug_text_retrieve(c->aug, c->profile->lens, in, node, out) < 0)
@@ -836,13 +843,7 @@ int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_a
         if (aug_text_store(c->aug, c->profile->lens, in, tree) < 0)
                 return augeas_error(c->aug, "/augeas/text" SCRATCH "/reparse/tree/error", f->real_path, "re-read", e);
         r = walk_file(c, f, tree, text, "reparse/var", &w, e);
-        if (r >= 0) {
-                *ret_args = TAKE_PTR(w.args.v);
-                *ret_n = w.args.n;
-                w.args.n = 0;
-        }
-        walk_done(&w);
-        return r;
+        return walk_finish(&w, r, ret_args, ret_n);
 }
 
 /* Characters that make the sysconfig lens pick other quoting, or that a
@@ -946,13 +947,7 @@ int config_rewalk(Config *c, const ConfigFile *f, Arg **ret_args, size_t *ret_n,
                 snprintf(node, sizeof node, "/files%s", f->path);
                 r = walk_file(c, f, node, f->text, "rewalk", &w, e);
         }
-        if (r >= 0) {
-                *ret_args = TAKE_PTR(w.args.v);
-                *ret_n = w.args.n;
-                w.args.n = 0;
-        }
-        walk_done(&w);
-        return r;
+        return walk_finish(&w, r, ret_args, ret_n);
 }
 
 int config_save(Config *c, ErrorInfo *e) {

@@ -54,10 +54,11 @@ void config_free(Config *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Config *, config_free);
 
 /* Applies the policy's EDITS to F's tree (not yet to disk) and returns F's
- * new text as Augeas renders it. With PREVIEW (a dry run), only the edited
- * lines are put back where that gives the same bytes as a full render:
- * memcached.conf lines through the argument lens, a double-quoted shell
- * variable in place; anything else is rendered whole. */
+ * new text as Augeas renders it. With PREVIEW (a dry run), the text is
+ * built from the edited parts alone where that gives the same bytes as a
+ * full render: changed values spliced in at their Augeas spans, other
+ * edited memcached.conf lines through the argument lens, a double-quoted
+ * shell variable in place; anything else is rendered whole. */
 int config_change(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, bool preview, char **ret_text,
                   ErrorInfo *e);
 
