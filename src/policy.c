@@ -158,6 +158,13 @@ static int filter_listen(PolicyResult *out, const Arg *a, char **ret_kept) {
         return 0;
 }
 
+/* No -l at all: memcached binds every interface. Adds -l VALUE. */
+static int listen_missing(PolicyResult *out, const char *value) {
+        int r = policy_add_finding(out, "listen-missing", SEVERITY_HIGH, 0,
+                                   "no -l option: memcached listens on every interface");
+        return r < 0 ? r : add_edit(out, EDIT_APPEND, 0, 'l', value);
+}
+
 static int rule_listen_keep_safe(PolicyResult *out, const Arg *args, size_t n) {
         bool any_listen = false, any_safe = false;
         size_t first_emptied = SIZE_MAX;
@@ -187,11 +194,8 @@ static int rule_listen_keep_safe(PolicyResult *out, const Arg *args, size_t n) {
                         return r;
         }
 
-        if (!any_listen) {
-                r = policy_add_finding(out, "listen-missing", SEVERITY_HIGH, 0,
-                                "no -l option: memcached listens on every interface");
-                return r < 0 ? r : add_edit(out, EDIT_APPEND, 0, 'l', SAFE_DEFAULT_LISTEN);
-        }
+        if (!any_listen)
+                return listen_missing(out, SAFE_DEFAULT_LISTEN);
         if (first_emptied == SIZE_MAX)
                 return 0;
         /* Nothing safe left: the first emptied option becomes the loopback
@@ -219,11 +223,8 @@ static int rule_listen_requested(PolicyResult *out, const Arg *args, size_t n, c
                 if (r < 0)
                         return r;
         }
-        if (first == SIZE_MAX) {
-                r = policy_add_finding(out, "listen-missing", SEVERITY_HIGH, 0,
-                                "no -l option: memcached listens on every interface");
-                return r < 0 ? r : add_edit(out, EDIT_APPEND, 0, 'l', listen);
-        }
+        if (first == SIZE_MAX)
+                return listen_missing(out, listen);
         if (strcmp(args[first].value, listen) == 0)
                 return 0;
         r = policy_add_finding(out, "listen-requested", SEVERITY_LOW, args[first].line,
