@@ -109,6 +109,10 @@ static void print_help(FILE *f) {
                 fprintf(f, "  %d  %s\n", exit_codes[i].code, exit_codes[i].meaning);
 }
 
+static void print_command_help(const Command *cmd) {
+        printf("usage: memharden %s\n\n%s\n", cmd->usage, cmd->summary);
+}
+
 static int cmd_help(const Context *c) {
         if (c->n_args == 0) {
                 print_help(stdout);
@@ -119,7 +123,7 @@ static int cmd_help(const Context *c) {
                 fprintf(stderr, "memharden: cannot help with '%s': no such command; see 'memharden --help'\n", c->args[0]);
                 return EXIT_USAGE;
         }
-        printf("usage: memharden %s\n\n%s\n", cmd->usage, cmd->summary);
+        print_command_help(cmd);
         return EXIT_COMPLIANT;
 }
 
@@ -183,7 +187,7 @@ int cli_run(int argc, char **argv) {
         if (!cmd)
                 return usage_error("unknown command '%s'", c.command);
         if (help) {
-                printf("usage: memharden %s\n\n%s\n", cmd->usage, cmd->summary);
+                print_command_help(cmd);
                 return EXIT_COMPLIANT;
         }
         for (size_t i = 0; i < ELEMENTSOF(option_bits); i++)
