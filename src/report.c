@@ -99,14 +99,13 @@ static json_object *file_json(const FileResult *f) {
 }
 
 int report_print_json(const Report *r, FILE *out) {
-        _cleanup_(json_object_putp) json_object *root = json_object_new_object();
-        json_object *files = json_object_new_array(), *findings = json_object_new_array(),
-                    *services = json_object_new_array();
+        _cleanup_(json_object_putp) json_object *root = json_object_new_object(),
+                                                *services = json_object_new_array();
+        json_object *files = json_object_new_array(), *findings = json_object_new_array();
 
         if (!root || !files || !findings || !services) {
                 json_object_put(files);
                 json_object_put(findings);
-                json_object_put(services);
                 return -ENOMEM;
         }
         json_object_object_add(root, "command", json_object_new_string(r->command));
@@ -148,7 +147,7 @@ int report_print_json(const Report *r, FILE *out) {
         }
         /* "service" is the main config's daemon; "services" has every instance. */
         json_object_object_add(root, "service", first_service ? json_object_get(first_service) : NULL);
-        json_object_object_add(root, "services", services);
+        json_object_object_add(root, "services", TAKE_PTR(services));
         if (r->error) {
                 json_object *e = json_object_new_object();
                 json_object_object_add(e, "message", json_object_new_string(r->error));
