@@ -9,6 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cleanup.h"
+#include "util.h"
+
 /* IPv4 networks in host byte order: address, prefix length, class. */
 static const struct {
         uint32_t net;
@@ -24,7 +27,7 @@ static const struct {
 
 static AddrClass classify_v4(const struct in_addr *a) {
         uint32_t h = ntohl(a->s_addr);
-        for (size_t i = 0; i < sizeof v4_nets / sizeof v4_nets[0]; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(v4_nets); i++) {
                 uint32_t mask = v4_nets[i].prefix == 0 ? 0 : ~0u << (32 - v4_nets[i].prefix);
                 if ((h & mask) == v4_nets[i].net)
                         return v4_nets[i].cls;
@@ -82,12 +85,14 @@ const char *addr_class_to_string(AddrClass c) {
                 [ADDR_WILDCARD] = "wildcard", [ADDR_PUBLIC] = "public",
                 [ADDR_HOSTNAME] = "hostname", [ADDR_INVALID] = "invalid",
         };
-        return (unsigned) c < sizeof names / sizeof names[0] ? names[c] : "invalid";
+        return (unsigned) c < ELEMENTSOF(names) ? names[c] : "invalid";
 }
 
+/* One to five digits, at most 65535. */
 static bool valid_port(const char *p) {
         size_t n = strspn(p, "0123456789");
-        return n > 0 && n <= 5 && p[n] == '\0' && strtol(p, NULL, 10) <= 65535;
+        long v;
+        return n > 0 && n <= 5 && p[n] == '\0' && safe_atol(p, 0, 65535, &v) == 0;
 }
 
 int listen_element_host(const char *element, char **ret_host) {
