@@ -363,7 +363,7 @@ static int inspect_sockets(const pid_t *pids, size_t n_pids, ServiceReport *r,
 
         /* The kernel's few listeners and UDP sockets first, then which of
          * them the daemon holds: cheap however many clients are connected. */
-        k = verify_list_sockets(NULL, 0, &all, &n_all);
+        k = verify_list_sockets(&all, &n_all);
         if (k < 0)
                 return k;
         k = verify_owned_sockets(pids, n_pids, all, n_all, &socks, &n);

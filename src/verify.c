@@ -134,14 +134,7 @@ int verify_parse_socket_link(const char *link, ino_t *ret) {
         return 0;
 }
 
-static int cmp_ino(const void *a, const void *b) {
-        ino_t x = *(const ino_t *) a, y = *(const ino_t *) b;
-        return x < y ? -1 : x > y;
-}
-
 typedef struct DumpState {
-        const ino_t *inodes;
-        size_t n_inodes;
         int protocol;
         VerifySocket *sockets;
         size_t n, allocated;
@@ -174,13 +167,6 @@ static int add_socket(DumpState *st, int family, const void *addr, uint16_t port
         return 0;
 }
 
-static bool inode_wanted(const DumpState *st, ino_t ino) {
-        if (!st->inodes)
-                return true;
-        return st->n_inodes > 0 &&
-                bsearch(&ino, st->inodes, st->n_inodes, sizeof *st->inodes, cmp_ino);
-}
-
 static int dump_cb(const struct nlmsghdr *nlh, void *data) {
         DumpState *st = data;
         const struct inet_diag_msg *m;
@@ -189,8 +175,6 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data) {
         if (mnl_nlmsg_get_payload_len(nlh) < sizeof *m)
                 return MNL_CB_OK;
         m = mnl_nlmsg_get_payload(nlh);
-        if (!inode_wanted(st, (ino_t) m->idiag_inode))
-                return MNL_CB_OK;
         if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
                 return MNL_CB_OK;
 
@@ -244,7 +228,7 @@ static int diag_dump(struct mnl_socket *nl, int family, int protocol, uint32_t s
 }
 
 /* Fallback when the kernel lacks the diag module for a protocol (ENOENT):
- * the /proc/net tables, filtered by state and inode as above. */
+ * the /proc/net tables, filtered by state as above. */
 static int proc_net_scan(const char *path, int family, int protocol, int only_state, DumpState *st) {
         _cleanup_fclose_ FILE *f = NULL;
         _cleanup_free_ char *line = NULL;
@@ -267,8 +251,6 @@ static int proc_net_scan(const char *path, int family, int protocol, int only_st
                         continue; /* the header line */
                 if (only_state >= 0 && (int) state != only_state)
                         continue;
-                if (!inode_wanted(st, (ino_t) inode))
-                        continue;
                 /* The kernel prints each 32-bit word in host order. */
                 size_t words = family == AF_INET ? 1 : 4;
                 if (strlen(local) != words * 8)
@@ -288,7 +270,7 @@ static int proc_net_scan(const char *path, int family, int protocol, int only_st
         return 0;
 }
 
-int verify_list_sockets(const ino_t *inodes, size_t n_inodes, VerifySocket **ret, size_t *ret_n) {
+int verify_list_sockets(VerifySocket **ret, size_t *ret_n) {
         static const struct {
                 int family, protocol;
                 uint32_t states;
@@ -300,14 +282,8 @@ int verify_list_sockets(const ino_t *inodes, size_t n_inodes, VerifySocket **ret
                 { AF_INET6, IPPROTO_UDP, UINT32_MAX, "/proc/net/udp6" },
         };
         _cleanup_(mnl_socket_closep) struct mnl_socket *nl = NULL;
-        DumpState st = { .inodes = inodes, .n_inodes = n_inodes };
+        DumpState st = {};
         int r = 0;
-
-        if (inodes && n_inodes == 0) {
-                *ret = NULL;
-                *ret_n = 0;
-                return 0;
-        }
 
         nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
         if (!nl)

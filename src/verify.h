@@ -41,9 +41,8 @@ bool verify_pid_alive(pid_t pid);
 /* Parses a /proc/PID/fd link target "socket:[INODE]"; -EINVAL otherwise. */
 int verify_parse_socket_link(const char *link, ino_t *ret);
 
-/* TCP listeners and UDP sockets (IPv4 and IPv6) whose inode is in the
- * sorted INODES array, or all of them when INODES is NULL. */
-int verify_list_sockets(const ino_t *inodes, size_t n_inodes, VerifySocket **ret, size_t *ret_n);
+/* Every TCP listener and UDP socket of the host (IPv4 and IPv6). */
+int verify_list_sockets(VerifySocket **ret, size_t *ret_n);
 
 /* The sockets of ALL (a verify_list_sockets() result) that PIDS hold open.
  * Only sockets owned by the processes' uids can be theirs; the scan of each
