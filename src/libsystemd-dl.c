@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "cleanup.h"
+
 #define DLSYM_DEFINE(f) typeof(f) *sym_##f = NULL;
 LIBSYSTEMD_SYMBOLS(DLSYM_DEFINE)
 #undef DLSYM_DEFINE
@@ -16,12 +18,10 @@ static const struct {
 } symbols[] = { LIBSYSTEMD_SYMBOLS(DLSYM_ENTRY) };
 #undef DLSYM_ENTRY
 
-#define N_SYMBOLS (sizeof symbols / sizeof symbols[0])
-
 int dlopen_libsystemd(const char **ret_why) {
         static int result = 1; /* not tried yet */
         static char why[256];
-        void *dl, *found[N_SYMBOLS];
+        void *dl, *found[ELEMENTSOF(symbols)];
 
         if (result == 1) {
                 result = -EOPNOTSUPP;
@@ -30,14 +30,14 @@ int dlopen_libsystemd(const char **ret_why) {
                         snprintf(why, sizeof why, "%s", dlerror());
                 /* All or nothing: a half-filled table would fail later, in
                  * the middle of a restart. */
-                for (size_t i = 0; dl && i < N_SYMBOLS; i++)
+                for (size_t i = 0; dl && i < ELEMENTSOF(symbols); i++)
                         if (!(found[i] = dlsym(dl, symbols[i].name))) {
                                 snprintf(why, sizeof why, "%s", dlerror());
                                 dlclose(dl);
                                 dl = NULL;
                         }
                 if (dl) {
-                        for (size_t i = 0; i < N_SYMBOLS; i++)
+                        for (size_t i = 0; i < ELEMENTSOF(symbols); i++)
                                 *symbols[i].ptr = found[i];
                         result = 0;
                 }
