@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "rootfs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "util.h"
+
+/* Bounds that no real system reaches and every hostile image hits. */
+#define CHASE_DEPTH_MAX 64
+#define CHASE_LINKS_MAX 32
+#define RM_DEPTH_MAX 16
+
+#define TEMP_INFIX ".memharden."
+#define TEMP_RANDOM 6
+
+int root_open(const char *root, int *ret_fd) {
+        int fd = open(root ?: "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        *ret_fd = fd;
+        return 0;
+}
+
+typedef struct Walk {
+        int fd[CHASE_DEPTH_MAX];    /* the directories below the root, outermost first */
+        char *name[CHASE_DEPTH_MAX];
+        size_t depth;
+} Walk;
+
+static void walk_pop(Walk *w) {
+        w->depth--;
+        close(w->fd[w->depth]);
+        free(w->name[w->depth]);
+}
+
+static void walk_done(Walk *w) {
+        while (w->depth > 0)
+                walk_pop(w);
+}
+
+static int walk_path(const Walk *w, const char *last, char **ret) {
+        size_t n = 1 + (last ? strlen(last) : 0);
+        char *p, *s;
+
+        for (size_t i = 0; i < w->depth; i++)
+                n += strlen(w->name[i]) + 1;
+        p = s = malloc(n + 1);
+        if (!p)
+                return -ENOMEM;
+        for (size_t i = 0; i < w->depth; i++)
+                s += sprintf(s, "/%s", w->name[i]);
+        if (last)
+                s += sprintf(s, "/%s", last);
+        if (s == p)
+                strcpy(p, "/");
+        *ret = p;
+        return 0;
+}
+
+/* Hands the result over: a dup of CUR, NAME in it ("." for CUR itself),
+ * and the path walked to it. */
+static int chase_done(const Walk *w, int cur, const char *name, int *ret_dir_fd, char **ret_name, char **ret_path) {
+        _cleanup_free_ char *p = NULL, *n = strdup(name ?: ".");
+        int r = walk_path(w, name, &p), fd;
+
+        if (r < 0 || !n)
+                return r < 0 ? r : -ENOMEM;
+        fd = fcntl(cur, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0)
+                return -errno;
+        *ret_dir_fd = fd;
+        *ret_name = TAKE_PTR(n);
+        if (ret_path)
+                *ret_path = TAKE_PTR(p);
+        return 0;
+}
+
+/* Resolves like the kernel does in a chroot at ROOT_FD, but by hand, one
+ * component at a time: each step is an openat() below a directory we hold,
+ * so neither a symlink nor ".." can climb out. */
+int chase(int root_fd, const char *path, ChaseFlags flags, int *ret_dir_fd, char **ret_name, char **ret_path) {
+        _cleanup_(walk_done) Walk w = {};
+        _cleanup_free_ char *todo = strdup(path);
+        unsigned links = 0;
+        char *s;
+
+        if (!todo)
+                return -ENOMEM;
+        for (s = todo;;) {
+                char link[PATH_MAX];
+                struct stat st;
+                int cur = w.depth ? w.fd[w.depth - 1] : root_fd;
+
+                s += strspn(s, "/");
+                if (*s == '\0') /* a directory we hold: "." in itself */
+                        return chase_done(&w, cur, NULL, ret_dir_fd, ret_name, ret_path);
+                size_t len = strcspn(s, "/");
+                char *rest = s + len;
+                bool last = rest[strspn(rest, "/")] == '\0';
+                if (*rest)
+                        *rest++ = '\0';
+
+                if (strcmp(s, ".") == 0) {
+                        s = rest;
+                        continue;
+                }
+                if (strcmp(s, "..") == 0) {
+                        if (w.depth > 0) /* ".." of the root is the root */
+                                walk_pop(&w);
+                        s = rest;
+                        continue;
+                }
+
+                if (fstatat(cur, s, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                        if (errno != ENOENT)
+                                return -errno;
+                        if (last && (flags & CHASE_NONEXISTENT))
+                                return chase_done(&w, cur, s, ret_dir_fd, ret_name, ret_path);
+                        if (last || !(flags & CHASE_MKDIR))
+                                return -ENOENT;
+                        if (mkdirat(cur, s, 0755) < 0 && errno != EEXIST)
+                                return -errno;
+                        if (fstatat(cur, s, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                                return -errno;
+                }
+
+                if (S_ISLNK(st.st_mode)) {
+                        _cleanup_free_ char *next = NULL;
+                        ssize_t k;
+
+                        if ((flags & CHASE_NOSYMLINKS) || ++links > CHASE_LINKS_MAX)
+                                return -ELOOP;
+                        k = readlinkat(cur, s, link, sizeof link - 1);
+                        if (k < 0)
+                                return -errno;
+                        if (k == 0)
+                                return -ENOENT;
+                        link[k] = '\0';
+                        if (link[0] == '/') /* the image's own "/" */
+                                walk_done(&w);
+                        if (asprintf(&next, "%s/%s", link, rest) < 0)
+                                return -ENOMEM;
+                        free(todo);
+                        todo = TAKE_PTR(next);
+                        s = todo;
+                        continue;
+                }
+
+                if (last)
+                        return chase_done(&w, cur, s, ret_dir_fd, ret_name, ret_path);
+
+                if (!S_ISDIR(st.st_mode))
+                        return -ENOTDIR;
+                if (w.depth == CHASE_DEPTH_MAX)
+                        return -ENAMETOOLONG;
+                /* O_NOFOLLOW|O_DIRECTORY: a swap to a symlink since the
+                 * fstatat() fails here instead of being followed. */
+                int fd = openat(cur, s, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        return -errno;
+                w.name[w.depth] = strdup(s);
+                w.fd[w.depth++] = fd;
+                if (!w.name[w.depth - 1])
+                        return -ENOMEM;
+                s = rest;
+        }
+}
+
+int root_open_dir(const char *root, const char *path, ChaseFlags flags, int *ret_fd) {
+        _cleanup_close_ int root_fd = -1, dir_fd = -1;
+        _cleanup_free_ char *name = NULL;
+        int r, fd;
+
+        r = root_open(root, &root_fd);
+        if (r < 0)
+                return r;
+        r = chase(root_fd, path, flags | ((flags & CHASE_MKDIR) ? CHASE_NONEXISTENT : 0), &dir_fd, &name, NULL);
+        if (r < 0)
+                return r;
+        if ((flags & CHASE_MKDIR) && mkdirat(dir_fd, name, 0700) < 0 && errno != EEXIST)
+                return -errno;
+        fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        *ret_fd = fd;
+        return 0;
+}
+
+int read_file_at(int dir_fd, const char *name, char **ret, size_t *ret_size, struct stat *ret_st) {
+        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *buf = NULL;
+        struct stat before, st;
+        size_t n = 0;
+
+        /* Judge the type before opening: opening a device can have effects. */
+        if (fstatat(dir_fd, name, &before, AT_SYMLINK_NOFOLLOW) < 0)
+                return -errno;
+        if (S_ISDIR(before.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(before.st_mode))
+                return -EBADF;
+        fd = openat(dir_fd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ELOOP ? -EBADF : -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode) || st.st_ino != before.st_ino || st.st_dev != before.st_dev)
+                return -EBADF;
+        if (st.st_size > CONFIG_SIZE_MAX)
+                return -EFBIG;
+
+        buf = malloc((size_t) st.st_size + 1);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t k = read(fd, buf + n, (size_t) st.st_size + 1 - n);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (k == 0)
+                        break;
+                n += (size_t) k;
+                if (n > (size_t) st.st_size) /* grew under us */
+                        return -EFBIG;
+        }
+        buf[n] = '\0';
+        if (memchr(buf, '\0', n))
+                return -EBADMSG;
+
+        *ret = TAKE_PTR(buf);
+        if (ret_size)
+                *ret_size = n;
+        if (ret_st)
+                *ret_st = st;
+        return 0;
+}
+
+int root_read_file(const char *root, const char *path, char **ret, size_t *ret_size, struct stat *ret_st) {
+        _cleanup_close_ int root_fd = -1, dir_fd = -1;
+        _cleanup_free_ char *name = NULL;
+        int r;
+
+        r = root_open(root, &root_fd);
+        if (r < 0)
+                return r;
+        r = chase(root_fd, path, 0, &dir_fd, &name, NULL);
+        if (r < 0)
+                return r;
+        return read_file_at(dir_fd, name, ret, ret_size, ret_st);
+}
+
+static int write_all(int fd, const char *data, size_t size) {
+        while (size > 0) {
+                ssize_t k = write(fd, data, size);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                data += k;
+                size -= (size_t) k;
+        }
+        return 0;
+}
+
+static int random_suffix(char *out, size_t n) {
+        static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        unsigned char b[16];
+
+        if (n > sizeof b || getrandom(b, n, 0) != (ssize_t) n)
+                return -EIO;
+        for (size_t i = 0; i < n; i++)
+                out[i] = chars[b[i] % (sizeof chars - 1)];
+        out[n] = '\0';
+        return 0;
+}
+
+/* Carries ACLs (system.posix_acl_*) and other extended attributes over. */
+static int copy_xattrs(int from, int to) {
+        _cleanup_free_ char *names = NULL, *value = NULL;
+        ssize_t n = flistxattr(from, NULL, 0);
+
+        if (n < 0)
+                return errno == ENOTSUP || errno == EOPNOTSUPP ? 0 : -errno;
+        if (n == 0)
+                return 0;
+        names = malloc((size_t) n);
+        if (!names)
+                return -ENOMEM;
+        n = flistxattr(from, names, (size_t) n);
+        if (n < 0)
+                return -errno;
+        for (char *k = names; k < names + n; k += strlen(k) + 1) {
+                ssize_t size = fgetxattr(from, k, NULL, 0);
+                if (size < 0)
+                        return -errno;
+                free(value);
+                value = malloc((size_t) size + 1);
+                if (!value)
+                        return -ENOMEM;
+                size = fgetxattr(from, k, value, (size_t) size);
+                if (size < 0)
+                        return -errno;
+                if (fsetxattr(to, k, value, (size_t) size, 0) < 0)
+                        return -errno;
+        }
+        return 0;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b) {
+        return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Whether NAME in DIR_FD is still EXPECT (NULL: anything goes). */
+static int check_expected(int dir_fd, const char *name, const struct stat *expect) {
+        struct stat st;
+
+        if (!expect)
+                return 0;
+        if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? -ESTALE : -errno;
+        return same_file(&st, expect) ? 0 : -ESTALE;
+}
+
+int write_file_at(int dir_fd, const char *name, const char *data, size_t size, const WriteMeta *m) {
+        _cleanup_close_ int dfd = -1, fd = -1, old = -1;
+        char tmp[NAME_MAX + 1];
+        struct stat st;
+        int r = 0;
+
+        /* A real fd of the directory: O_PATH ones cannot be fsync()ed. */
+        dfd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return -errno;
+        r = check_expected(dfd, name, m->expect);
+        if (r < 0)
+                return r;
+        /* The file being replaced, if it is one, for its ACLs and attributes. */
+        if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) >= 0 && S_ISREG(st.st_mode)) {
+                old = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+                if (old < 0)
+                        return -errno;
+        }
+
+        for (unsigned tries = 0; fd < 0; tries++) {
+                char rnd[TEMP_RANDOM + 1];
+                if (tries == 100)
+                        return -EEXIST;
+                r = random_suffix(rnd, TEMP_RANDOM);
+                if (r < 0)
+                        return r;
+                if (snprintf(tmp, sizeof tmp, "%s" TEMP_INFIX "%s", name, rnd) >= (int) sizeof tmp)
+                        return -ENAMETOOLONG;
+                fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+                if (fd < 0 && errno != EEXIST)
+                        return -errno;
+        }
+
+        r = write_all(fd, data, size);
+        /* Owner first: chown() clears set-id bits, so the mode comes after. */
+        if (r >= 0 && fchown(fd, m->uid, m->gid) < 0)
+                r = -errno;
+        if (r >= 0 && old >= 0)
+                r = copy_xattrs(old, fd);
+        if (r >= 0 && fchmod(fd, m->mode & 07777) < 0)
+                r = -errno;
+        if (r >= 0 && fsync(fd) < 0)
+                r = -errno;
+        if (r >= 0)
+                r = check_expected(dfd, name, m->expect);
+        if (r >= 0 && renameat(dfd, tmp, dfd, name) < 0)
+                r = -errno;
+        if (r < 0) {
+                (void) unlinkat(dfd, tmp, 0);
+                return r;
+        }
+        return fsync(dfd) < 0 ? -errno : 0;
+}
+
+int root_write_file(const char *root, const char *path, const char *data, size_t size, const WriteMeta *m) {
+        _cleanup_close_ int root_fd = -1, dir_fd = -1;
+        _cleanup_free_ char *name = NULL;
+        int r;
+
+        r = root_open(root, &root_fd);
+        if (r < 0)
+                return r;
+        r = chase(root_fd, path, CHASE_NONEXISTENT, &dir_fd, &name, NULL);
+        if (r < 0)
+                return r;
+        return write_file_at(dir_fd, name, data, size, m);
+}
+
+static bool is_temp_of(const char *entry, const char *name) {
+        size_t n = strlen(name), i = strlen(TEMP_INFIX);
+
+        return strncmp(entry, name, n) == 0 && strncmp(entry + n, TEMP_INFIX, i) == 0 &&
+               strlen(entry + n + i) == TEMP_RANDOM;
+}
+
+int remove_stale_temps_at(int dir_fd, const char *name) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -errno;
+        }
+        for (struct dirent *de; (de = readdir(d)); ) {
+                struct stat st;
+                if (!is_temp_of(de->d_name, name) ||
+                    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+                        continue;
+                if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT)
+                        r = -errno;
+        }
+        return r;
+}
+
+int mkdtemp_at(int dir_fd, const char *prefix, char **ret_name, int *ret_fd) {
+        for (unsigned tries = 0; tries < 100; tries++) {
+                char rnd[TEMP_RANDOM + 1];
+                _cleanup_free_ char *name = NULL;
+                int r = random_suffix(rnd, TEMP_RANDOM), fd;
+
+                if (r < 0)
+                        return r;
+                if (asprintf(&name, "%s%s", prefix, rnd) < 0)
+                        return -ENOMEM;
+                if (mkdirat(dir_fd, name, 0700) < 0) {
+                        if (errno == EEXIST)
+                                continue;
+                        return -errno;
+                }
+                fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        return -errno;
+                *ret_name = TAKE_PTR(name);
+                *ret_fd = fd;
+                return 0;
+        }
+        return -EEXIST;
+}
+
+static int rm_rf_depth(int dir_fd, const char *name, unsigned depth) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        struct stat st;
+        int fd, r = 0;
+
+        if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (!S_ISDIR(st.st_mode))
+                return unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+        if (depth == RM_DEPTH_MAX)
+                return -ELOOP;
+        fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -errno;
+        }
+        for (struct dirent *de; (de = readdir(d)); ) {
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                int k = rm_rf_depth(dirfd(d), de->d_name, depth + 1);
+                if (k < 0 && r >= 0)
+                        r = k;
+        }
+        if (r < 0)
+                return r;
+        return unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+int rm_rf_at(int dir_fd, const char *name) {
+        return rm_rf_depth(dir_fd, name, 0);
+}
