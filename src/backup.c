@@ -3,18 +3,24 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "json-util.h"
+#include "rootfs.h"
 #include "util.h"
 
-
 #define MANIFEST "manifest.json"
+#define TEMP_PREFIX ".tmp-"
+#define UID_MAX_VALID 0xFFFFFFFEL /* (uid_t) -1 means "unchanged" to chown() */
 
 void backup_free(Backup *b) {
         if (!b)
@@ -22,10 +28,12 @@ void backup_free(Backup *b) {
         for (size_t i = 0; i < b->n_files; i++) {
                 free(b->files[i].path);
                 free(b->files[i].copy);
+                free(b->files[i].text);
         }
         free(b->files);
         free(b->id);
         free(b->created);
+        free(b->error);
         free(b);
 }
 
@@ -33,6 +41,15 @@ void backup_list_free(Backup **v, size_t n) {
         for (size_t i = 0; i < n; i++)
                 backup_free(v[i]);
         free(v);
+}
+
+const char *backup_status_to_string(BackupStatus s) {
+        static const char *const names[] = {
+                [BACKUP_COMPLETE] = "complete",
+                [BACKUP_INCOMPLETE] = "incomplete",
+                [BACKUP_DAMAGED] = "damaged",
+        };
+        return names[s];
 }
 
 json_object *backup_file_to_json(const BackupFile *f, bool with_copy) {
@@ -50,11 +67,11 @@ json_object *backup_file_to_json(const BackupFile *f, bool with_copy) {
         return o;
 }
 
-static int manifest_write(const char *dir, const Backup *b) {
+static int manifest_write(int dir_fd, const Backup *b) {
         _cleanup_(json_object_putp) json_object *root = json_object_new_object(), *files = json_object_new_array();
-        _cleanup_free_ char *path = NULL;
+        WriteMeta m = { .mode = 0600 };
 
-        if (!root || !files || asprintf(&path, "%s/" MANIFEST, dir) < 0)
+        if (!root || !files)
                 return -ENOMEM;
         /* The copy's path follows from the id and the path: not recorded. */
         for (size_t i = 0; i < b->n_files; i++) {
@@ -71,7 +88,7 @@ static int manifest_write(const char *dir, const Backup *b) {
         _cleanup_free_ char *text = NULL;
         if (asprintf(&text, "%s\n", s) < 0)
                 return -ENOMEM;
-        return write_file_atomic(path, text, strlen(text), 0600, 0, 0);
+        return write_file_at(dir_fd, MANIFEST, text, strlen(text), &m);
 }
 
 /* The copy of PATH in backup ID, inside the root. */
@@ -80,116 +97,275 @@ static char *copy_path(const char *id, const char *path) {
         return asprintf(&p, BACKUP_DIR "/%s/files%s", id, path) < 0 ? NULL : p;
 }
 
-int backup_create(const char *root, char *const *paths, char *const *texts, const size_t *sizes, size_t n,
-                  Backup **ret, ErrorInfo *e) {
-        _cleanup_(backup_freep) Backup *b = calloc(1, sizeof *b);
-        _cleanup_free_ char *base = path_join(root, BACKUP_DIR), *dir = NULL;
-        char stamp[32], created[32];
-        time_t now = time(NULL);
-        struct tm tm;
+/* Writes the copy of PATH below DIR_FD (the backup being built): files/PATH. */
+static int write_copy(int dir_fd, const char *path, const char *text, size_t size) {
+        _cleanup_close_ int parent = -1;
+        _cleanup_free_ char *rel = NULL, *name = NULL;
+        WriteMeta m = { .mode = 0600 };
         int r;
 
-        if (!b || !base)
+        if (asprintf(&rel, "files%s", path) < 0)
+                return -ENOMEM;
+        r = chase(dir_fd, rel, CHASE_MKDIR | CHASE_NONEXISTENT | CHASE_NOSYMLINKS, &parent, &name, NULL);
+        if (r < 0)
+                return r;
+        return write_file_at(parent, name, text, size, &m);
+}
+
+static int backup_new(const BackupSource *sources, size_t n, Backup **ret) {
+        _cleanup_(backup_freep) Backup *b = calloc(1, sizeof *b);
+        char created[32];
+        time_t now = time(NULL);
+        struct tm tm;
+
+        if (!b || !(b->files = calloc(n ?: 1, sizeof *b->files)))
                 return -ENOMEM;
         gmtime_r(&now, &tm);
-        strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
         strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
-
-        r = mkdir_p(base, 0700);
-        if (r < 0)
-                return error_set(e, r, "create", base, 0, "check that the file system is writable", "%s", strerror(-r));
-        for (unsigned k = 1; ; k++) {
-                free(dir);
-                dir = NULL;
-                free(b->id);
-                if ((k == 1 ? asprintf(&b->id, "%s", stamp) : asprintf(&b->id, "%s-%u", stamp, k)) < 0 ||
-                    asprintf(&dir, "%s/%s", base, b->id) < 0) {
-                        b->id = NULL;
-                        return -ENOMEM;
-                }
-                if (mkdir(dir, 0700) == 0)
-                        break;
-                if (errno != EEXIST || k > 1000)
-                        return error_set(e, -errno, "create", dir, 0, NULL, "%s", strerror(errno));
-        }
-        if (!(b->created = strdup(created)) || !(b->files = calloc(n, sizeof *b->files)))
+        if (!(b->created = strdup(created)))
                 return -ENOMEM;
-
         for (size_t i = 0; i < n; i++) {
-                BackupFile *f = &b->files[i];
-                _cleanup_free_ char *real = path_join(root, paths[i]), *copy_real = NULL, *copy_dir = NULL;
-                struct stat st;
-
-                if (!real || !(f->path = strdup(paths[i])))
+                BackupFile *f = &b->files[b->n_files++];
+                if (!(f->path = strdup(sources[i].path)) || !(f->text = malloc(sources[i].size + 1)))
                         return -ENOMEM;
-                b->n_files++;
-                if (stat(real, &st) < 0)
-                        return error_set(e, -errno, "back up", real, 0, NULL, "%s", strerror(errno));
-                f->mode = st.st_mode & 07777;
-                f->uid = st.st_uid;
-                f->gid = st.st_gid;
-                sha256_hex(texts[i], sizes[i], f->sha256);
-
-                if (!(f->copy = copy_path(b->id, paths[i])) || !(copy_real = path_join(root, f->copy)) ||
-                    !(copy_dir = strdup(copy_real)))
-                        return -ENOMEM;
-                *strrchr(copy_dir, '/') = '\0';
-                r = mkdir_p(copy_dir, 0700);
-                if (r >= 0)
-                        r = write_file_atomic(copy_real, texts[i], sizes[i], 0600, 0, 0);
-                if (r < 0)
-                        return error_set(e, r, "back up", real, 0, "check free space under " BACKUP_DIR,
-                                         "%s", strerror(-r));
+                memcpy(f->text, sources[i].text, sources[i].size);
+                f->text[sources[i].size] = '\0';
+                f->size = sources[i].size;
+                f->mode = sources[i].st->st_mode & 07777;
+                f->uid = sources[i].st->st_uid;
+                f->gid = sources[i].st->st_gid;
+                sha256_hex(f->text, f->size, f->sha256);
         }
-
-        r = manifest_write(dir, b);
-        if (r < 0)
-                return error_set(e, r, "write", dir, 0, NULL, "manifest: %s", strerror(-r));
         *ret = TAKE_PTR(b);
         return 0;
 }
 
-static int manifest_read(const char *root, const char *id, Backup **ret, ErrorInfo *e) {
-        _cleanup_free_ char *manifest = NULL, *path = NULL, *text = NULL;
-        _cleanup_(json_object_putp) json_object *j = NULL;
-        _cleanup_(backup_freep) Backup *b = calloc(1, sizeof *b);
-        json_object *files, *v;
+/* Names the backup built in TMP with the first free id of this second: its
+ * manifest, then a rename that never replaces another backup. */
+static int publish(int base_fd, const char *tmp, int tmp_fd, Backup *b) {
+        char stamp[32];
+        time_t now = time(NULL);
+        struct tm tm;
         int r;
 
-        if (!b || asprintf(&manifest, BACKUP_DIR "/%s/" MANIFEST, id) < 0 || !(path = path_join(root, manifest)))
-                return -ENOMEM;
-        r = read_config_file(path, &text, NULL);
-        if (r < 0)
-                return error_set(e, r, "read", path, 0, "list backups with 'memharden backups'", "%s",
-                                 r == -ENOENT ? "no such backup" : strerror(-r));
-        j = json_tokener_parse(text);
-        if (!j || !json_object_object_get_ex(j, "files", &files) || !json_object_is_type(files, json_type_array))
-                return error_set(e, -EBADMSG, "read", path, 0, "the backup is damaged", "not a memharden manifest");
-
-        if (!(b->id = strdup(id)))
-                return -ENOMEM;
-        if (json_object_object_get_ex(j, "created", &v) && !(b->created = strdup(json_object_get_string(v))))
-                return -ENOMEM;
-        size_t n = json_object_array_length(files);
-        if (!(b->files = calloc(n ?: 1, sizeof *b->files)))
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                json_object *o = json_object_array_get_idx(files, i), *p, *m, *u, *g, *s;
-                BackupFile *f = &b->files[i];
-                if (!json_object_object_get_ex(o, "path", &p) || !json_object_object_get_ex(o, "mode", &m) ||
-                    !json_object_object_get_ex(o, "uid", &u) || !json_object_object_get_ex(o, "gid", &g) ||
-                    !json_object_object_get_ex(o, "sha256", &s) || strlen(json_object_get_string(s)) != 64 ||
-                    json_object_get_string(p)[0] != '/')
-                        return error_set(e, -EBADMSG, "read", path, 0, "the backup is damaged",
-                                         "file entry %zu is incomplete", i + 1);
-                b->n_files++;
-                if (!(f->path = strdup(json_object_get_string(p))) || !(f->copy = copy_path(id, f->path)))
+        gmtime_r(&now, &tm);
+        strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+        for (unsigned k = 1; k <= 1000; k++) {
+                free(b->id);
+                if ((k == 1 ? asprintf(&b->id, "%s", stamp) : asprintf(&b->id, "%s-%u", stamp, k)) < 0) {
+                        b->id = NULL;
                         return -ENOMEM;
-                f->mode = (mode_t) json_object_get_int(m) & 07777;
-                f->uid = (uid_t) json_object_get_int64(u);
-                f->gid = (gid_t) json_object_get_int64(g);
-                memcpy(f->sha256, json_object_get_string(s), 65);
+                }
+                r = manifest_write(tmp_fd, b);
+                if (r < 0)
+                        return r;
+                if (renameat2(base_fd, tmp, base_fd, b->id, RENAME_NOREPLACE) >= 0)
+                        return fsync(base_fd) < 0 ? -errno : 0;
+                if (errno != EEXIST)
+                        return -errno;
         }
+        return -EEXIST;
+}
+
+int backup_create(const char *root, const BackupSource *sources, size_t n, Backup **ret, ErrorInfo *e) {
+        _cleanup_(backup_freep) Backup *b = NULL;
+        _cleanup_free_ char *base = path_join(root, BACKUP_DIR), *tmp = NULL;
+        _cleanup_close_ int base_fd = -1, tmp_fd = -1;
+        int r;
+
+        if (!base)
+                return -ENOMEM;
+        r = backup_new(sources, n, &b);
+        if (r < 0)
+                return r;
+        r = root_open_dir(root, BACKUP_DIR, CHASE_MKDIR, &base_fd);
+        if (r >= 0)
+                r = mkdtemp_at(base_fd, TEMP_PREFIX, &tmp, &tmp_fd);
+        if (r < 0)
+                return error_set(e, r, "create", base, 0,
+                                 r == -EACCES || r == -EPERM ? "run as root" : "check that the file system is writable",
+                                 "%s", strerror(-r));
+
+        /* Built whole in TMP, then renamed into place: a crash leaves a
+         * dot-directory that no listing shows and the next writer removes. */
+        for (size_t i = 0; i < b->n_files && r >= 0; i++)
+                r = write_copy(tmp_fd, b->files[i].path, b->files[i].text, b->files[i].size);
+        if (r >= 0 && syncfs(tmp_fd) < 0) /* the copies' directories too */
+                r = -errno;
+        if (r >= 0)
+                r = publish(base_fd, tmp, tmp_fd, b);
+        if (r < 0) {
+                (void) rm_rf_at(base_fd, tmp);
+                return error_set(e, r, "back up to", base, 0, "check free space under " BACKUP_DIR, "%s",
+                                 strerror(-r));
+        }
+        for (size_t i = 0; i < b->n_files; i++)
+                if (!(b->files[i].copy = copy_path(b->id, b->files[i].path)))
+                        return -ENOMEM;
+        b->status = BACKUP_COMPLETE;
+        *ret = TAKE_PTR(b);
+        return 0;
+}
+
+/* Marks B damaged or incomplete and says why; 0, for the reader to go on
+ * with the next backup (-ENOMEM is the only real failure). */
+static int mark(Backup *b, BackupStatus status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int mark(Backup *b, BackupStatus status, const char *fmt, ...) {
+        va_list ap;
+        int k;
+
+        b->status = status;
+        va_start(ap, fmt);
+        k = vasprintf(&b->error, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+                b->error = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+static bool has_control(const char *s) {
+        for (; *s; s++)
+                if ((unsigned char) *s < 0x20 || *s == 0x7f)
+                        return true;
+        return false;
+}
+
+/* An absolute path in normal form: no empty, "." or ".." component. */
+static bool path_is_normal(const char *p) {
+        if (p[0] != '/' || strlen(p) >= PATH_MAX || has_control(p))
+                return false;
+        for (const char *c = p + 1;; ) {
+                size_t n = strcspn(c, "/");
+                if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+                        return false;
+                if (c[n] == '\0')
+                        return true;
+                c += n + 1;
+        }
+}
+
+static bool id_is_sane(const char *id) {
+        return id[0] != '\0' && id[0] != '.' && !strchr(id, '/') && strlen(id) < NAME_MAX && !has_control(id);
+}
+
+static bool sha256_is_sane(const char *s) {
+        return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+/* Integer field KEY of O within [MIN, MAX]; json-c's numbers of any other
+ * type (1e30, "420", null) are refused, not converted. */
+static bool int_field(json_object *o, const char *key, int64_t min, int64_t max, int64_t *ret) {
+        json_object *v;
+        int64_t x;
+
+        if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
+                return false;
+        x = json_object_get_int64(v);
+        if (x < min || x > max)
+                return false;
+        *ret = x;
+        return true;
+}
+
+static const char *string_field(json_object *o, const char *key) {
+        json_object *v;
+        return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+                       ? json_object_get_string(v) : NULL;
+}
+
+/* Checks file entry I of a manifest and reads its copy from ID_FD. */
+static int read_entry(Backup *b, const Profile *p, int id_fd, json_object *o, size_t i) {
+        BackupFile *f = &b->files[i];
+        const char *path = string_field(o, "path"), *sum = string_field(o, "sha256");
+        _cleanup_close_ int dir_fd = -1;
+        _cleanup_free_ char *rel = NULL, *name = NULL;
+        int64_t mode, uid, gid;
+        char actual[65];
+        int r;
+
+        if (!json_object_is_type(o, json_type_object))
+                return mark(b, BACKUP_DAMAGED, "file entry %zu is not an object", i + 1);
+        if (!path || !path_is_normal(path))
+                return mark(b, BACKUP_DAMAGED, "file entry %zu: 'path' is not a plain absolute path", i + 1);
+        if (p && !profile_owns(p, path))
+                return mark(b, BACKUP_DAMAGED, "file entry %zu: 'path' %s is not a config file of profile %s", i + 1,
+                            path, p->name);
+        for (size_t k = 0; k < i; k++)
+                if (strcmp(b->files[k].path, path) == 0)
+                        return mark(b, BACKUP_DAMAGED, "file entry %zu: 'path' %s is listed twice", i + 1, path);
+        if (!int_field(o, "mode", 0, 07777, &mode))
+                return mark(b, BACKUP_DAMAGED, "file entry %zu: 'mode' is not a number from 0 to 07777", i + 1);
+        if (!int_field(o, "uid", 0, UID_MAX_VALID, &uid) || !int_field(o, "gid", 0, UID_MAX_VALID, &gid))
+                return mark(b, BACKUP_DAMAGED, "file entry %zu: 'uid' or 'gid' is not a valid id", i + 1);
+        if (!sum || !sha256_is_sane(sum))
+                return mark(b, BACKUP_DAMAGED, "file entry %zu: 'sha256' is not a SHA-256 in hex", i + 1);
+
+        if (!(f->path = strdup(path)) || !(f->copy = copy_path(b->id, path)) || asprintf(&rel, "files%s", path) < 0)
+                return -ENOMEM;
+        f->mode = (mode_t) mode;
+        f->uid = (uid_t) uid;
+        f->gid = (gid_t) gid;
+        memcpy(f->sha256, sum, sizeof f->sha256);
+
+        /* The copy: a regular file inside the backup, reached without links. */
+        r = chase(id_fd, rel, CHASE_NOSYMLINKS, &dir_fd, &name, NULL);
+        if (r >= 0)
+                r = read_file_at(dir_fd, name, &f->text, &f->size, NULL);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return mark(b, r == -ENOENT ? BACKUP_INCOMPLETE : BACKUP_DAMAGED, "copy of %s: %s", path,
+                            r == -ENOENT ? "missing" : r == -ELOOP ? "reached through a symlink"
+                                                    : r == -EBADF ? "not a regular file" : strerror(-r));
+        sha256_hex(f->text, f->size, actual);
+        if (strcmp(actual, f->sha256) != 0)
+                return mark(b, BACKUP_DAMAGED, "copy of %s: checksum mismatch", path);
+        return 0;
+}
+
+/* Reads backup ID below BASE_FD into a Backup with its status: anything
+ * wrong with it is said in the status, not returned. */
+static int backup_read(int base_fd, const char *id, const Profile *p, Backup **ret) {
+        _cleanup_(backup_freep) Backup *b = calloc(1, sizeof *b);
+        _cleanup_(json_object_putp) json_object *j = NULL;
+        _cleanup_free_ char *text = NULL;
+        _cleanup_close_ int id_fd = -1;
+        json_object *files;
+        const char *created;
+        int r;
+
+        if (!b || !(b->id = strdup(id)))
+                return -ENOMEM;
+        r = 0;
+        id_fd = openat(base_fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (id_fd < 0)
+                r = mark(b, BACKUP_DAMAGED, "not a directory");
+        else {
+                int k = read_file_at(id_fd, MANIFEST, &text, NULL, NULL);
+                if (k == -ENOENT)
+                        r = mark(b, BACKUP_INCOMPLETE, "no " MANIFEST);
+                else if (k < 0)
+                        r = k == -ENOMEM ? k : mark(b, BACKUP_DAMAGED, MANIFEST ": %s",
+                                                    k == -EBADF ? "not a regular file" : strerror(-k));
+                else if (!(j = json_tokener_parse(text)) || !json_object_object_get_ex(j, "files", &files) ||
+                         !json_object_is_type(files, json_type_array))
+                        r = mark(b, BACKUP_DAMAGED, MANIFEST " is not a memharden manifest");
+                else {
+                        size_t n = json_object_array_length(files);
+                        created = string_field(j, "created");
+                        if ((created && !(b->created = strdup(created))) ||
+                            !(b->files = calloc(n ?: 1, sizeof *b->files)))
+                                return -ENOMEM;
+                        for (size_t i = 0; i < n && r >= 0 && b->status == BACKUP_COMPLETE; i++) {
+                                b->n_files++;
+                                r = read_entry(b, p, id_fd, json_object_array_get_idx(files, i), i);
+                        }
+                }
+        }
+        if (r < 0)
+                return r;
         *ret = TAKE_PTR(b);
         return 0;
 }
@@ -198,23 +374,38 @@ static int cmp_backup(const void *a, const void *b) {
         return strcmp((*(Backup *const *) a)->id, (*(Backup *const *) b)->id);
 }
 
-int backup_list(const char *root, Backup ***ret, size_t *ret_n, ErrorInfo *e) {
+/* The backup directory, or -ENOENT while there is none. */
+static int open_base(const char *root, int *ret_fd, ErrorInfo *e) {
         _cleanup_free_ char *base = path_join(root, BACKUP_DIR);
-        _cleanup_(closedirp) DIR *d = NULL;
-        Backup **v = NULL;
-        size_t n = 0;
-        int r = 0;
+        int r;
 
         if (!base)
                 return -ENOMEM;
-        d = opendir(base);
-        if (!d && errno != ENOENT)
-                return error_set(e, -errno, "read", base, 0, NULL, "%s", strerror(errno));
+        r = root_open_dir(root, BACKUP_DIR, 0, ret_fd);
+        if (r < 0 && r != -ENOENT)
+                return error_set(e, r, "read", base, 0, NULL, "%s", strerror(-r));
+        return r;
+}
+
+int backup_list(const char *root, const Profile *p, Backup ***ret, size_t *ret_n, ErrorInfo *e) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        Backup **v = NULL;
+        size_t n = 0;
+        int fd, r;
+
+        r = open_base(root, &fd, e);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        if (r >= 0 && !(d = fdopendir(fd))) {
+                close(fd);
+                return -ENOMEM;
+        }
+        r = 0;
         for (struct dirent *de; d && (de = readdir(d)); ) {
                 Backup *b, **w;
-                if (de->d_name[0] == '.')
-                        continue;
-                r = manifest_read(root, de->d_name, &b, e);
+                if (!id_is_sane(de->d_name))
+                        continue; /* ".", "..", .lock and unfinished .tmp-* */
+                r = backup_read(dirfd(d), de->d_name, p, &b);
                 if (r < 0)
                         break;
                 w = reallocarray(v, n + 1, sizeof *v);
@@ -237,73 +428,100 @@ int backup_list(const char *root, Backup ***ret, size_t *ret_n, ErrorInfo *e) {
         return 0;
 }
 
-int backup_load(const char *root, const char *id, Backup **ret, ErrorInfo *e) {
-        Backup **v;
-        size_t n;
+int backup_load(const char *root, const Profile *p, const char *id, Backup **ret, ErrorInfo *e) {
+        _cleanup_free_ char *base = path_join(root, BACKUP_DIR);
+        Backup **v = NULL, *b = NULL;
+        size_t n = 0;
         int r;
 
+        if (!base)
+                return -ENOMEM;
         if (id) {
-                if (!*id || strchr(id, '/') || id[0] == '.')
+                _cleanup_close_ int fd = -1;
+                if (!id_is_sane(id))
                         return error_set(e, -EINVAL, "find backup", id, 0, "list backups with 'memharden backups'",
                                          "not a backup id");
-                return manifest_read(root, id, ret, e);
-        }
-        r = backup_list(root, &v, &n, e);
-        if (r < 0)
-                return r;
-        if (n == 0) {
+                r = open_base(root, &fd, e);
+                if (r >= 0 && faccessat(fd, id, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+                        r = -errno;
+                if (r == -ENOENT)
+                        return error_set(e, r, "find backup", id, 0, "list backups with 'memharden backups'",
+                                         "no such backup in '%s'", base);
+                if (r < 0)
+                        return r;
+                r = backup_read(fd, id, p, &b);
+                if (r < 0)
+                        return r;
+        } else {
+                r = backup_list(root, p, &v, &n, e);
+                if (r < 0)
+                        return r;
+                /* The newest complete one: an unfinished or damaged backup
+                 * never blocks a rollback to a good one. */
+                for (size_t i = n; i > 0 && !b; i--)
+                        if (v[i - 1]->status == BACKUP_COMPLETE)
+                                b = TAKE_PTR(v[i - 1]);
                 backup_list_free(v, n);
-                _cleanup_free_ char *base = path_join(root, BACKUP_DIR);
-                return error_set(e, -ENOENT, "roll back", base ?: BACKUP_DIR, 0,
-                                 "memharden has not changed anything here", "there are no backups");
+                if (!b)
+                        return error_set(e, -ENOENT, "roll back", base, 0,
+                                         n == 0 ? "memharden has not changed anything here"
+                                                : "list them with 'memharden backups'",
+                                         n == 0 ? "there are no backups" : "there are no complete backups");
         }
-        *ret = TAKE_PTR(v[n - 1]);
-        backup_list_free(v, n - 1);
+        if (b->status != BACKUP_COMPLETE) {
+                r = error_set(e, -EBADMSG, "restore backup", b->id, 0,
+                              "list the others with 'memharden backups' and name one: memharden rollback ID",
+                              "it is %s: %s", backup_status_to_string(b->status), b->error);
+                backup_free(b);
+                return r;
+        }
+        *ret = b;
         return 0;
 }
 
 int backup_restore(const char *root, const Backup *b, ErrorInfo *e) {
-        /* Check every copy before touching any file: all or nothing. */
-        char **texts = calloc(b->n_files ?: 1, sizeof *texts);
-        size_t *sizes = calloc(b->n_files ?: 1, sizeof *sizes);
-        int r = 0;
+        _cleanup_close_ int root_fd = -1;
+        int r;
 
-        if (!texts || !sizes) {
-                r = -ENOMEM;
-                goto finish;
-        }
-        for (size_t i = 0; i < b->n_files && r >= 0; i++) {
-                _cleanup_free_ char *copy = path_join(root, b->files[i].copy);
-                char sum[65];
-                if (!copy) {
-                        r = -ENOMEM;
-                        break;
-                }
-                r = read_config_file(copy, &texts[i], &sizes[i]);
-                if (r < 0) {
-                        r = error_set(e, r, "read", copy, 0, "the backup is damaged", "%s", strerror(-r));
-                        break;
-                }
-                sha256_hex(texts[i], sizes[i], sum);
-                if (strcmp(sum, b->files[i].sha256) != 0)
-                        r = error_set(e, -EBADMSG, "restore", copy, 0, "the backup is damaged; nothing was restored",
-                                      "checksum mismatch");
-        }
-        for (size_t i = 0; i < b->n_files && r >= 0; i++) {
+        r = root_open(root, &root_fd);
+        if (r < 0)
+                return error_set(e, r, "open", root, 0, NULL, "%s", strerror(-r));
+        for (size_t i = 0; i < b->n_files; i++) {
                 const BackupFile *f = &b->files[i];
-                _cleanup_free_ char *real = path_join(root, f->path);
-                if (!real) {
-                        r = -ENOMEM;
-                        break;
+                WriteMeta m = { .mode = f->mode, .uid = f->uid, .gid = f->gid };
+                _cleanup_free_ char *real = path_join(root, f->path), *name = NULL;
+                _cleanup_close_ int dir_fd = -1;
+
+                if (!real)
+                        return -ENOMEM;
+                r = chase(root_fd, f->path, CHASE_NONEXISTENT, &dir_fd, &name, NULL);
+                if (r >= 0) {
+                        (void) remove_stale_temps_at(dir_fd, name); /* what a killed run left */
+                        r = write_file_at(dir_fd, name, f->text, f->size, &m);
                 }
-                r = write_file_atomic(real, texts[i], sizes[i], f->mode, f->uid, f->gid);
                 if (r < 0)
-                        r = error_set(e, r, "restore", real, 0, NULL, "%s", strerror(-r));
+                        return error_set(e, r, "restore", real, 0, NULL, "%s", strerror(-r));
         }
-finish:
-        for (size_t i = 0; texts && i < b->n_files; i++)
-                free(texts[i]);
-        free(texts);
-        free(sizes);
+        return 0;
+}
+
+int backup_remove_stale(const char *root) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        int fd, r;
+
+        r = open_base(root, &fd, NULL);
+        if (r < 0)
+                return r == -ENOENT ? 0 : r;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -ENOMEM;
+        }
+        for (struct dirent *de; (de = readdir(d)); )
+                if (strncmp(de->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX)) == 0) {
+                        int k = rm_rf_at(dirfd(d), de->d_name);
+                        if (k < 0 && r >= 0)
+                                r = k;
+                }
         return r;
 }

@@ -6,24 +6,26 @@
 #include "backup.h"
 #include "cli.h"
 #include "config.h"
+#include "lock.h"
 #include "plan.h"
+#include "rootfs.h"
 #include "util.h"
 
 
 /* Backs up every file the plan changes, before anything is written. */
 static int back_up(const Context *c, Config *config, Report *report, Backup **ret, ErrorInfo *e) {
-        char *paths[config->n_files], *texts[config->n_files];
-        size_t sizes[config->n_files], n = 0;
+        _cleanup_free_ BackupSource *v = calloc(config->n_files ?: 1, sizeof *v);
+        size_t n = 0;
         Backup *b;
         int r;
 
+        if (!v)
+                return -ENOMEM;
         for (size_t i = 0; i < config->n_files; i++)
-                if (report->files[i].changed) {
-                        paths[n] = config->files[i].path;
-                        texts[n] = config->files[i].text;
-                        sizes[n++] = config->files[i].size;
-                }
-        r = backup_create(c->root, paths, texts, sizes, n, &b, e);
+                if (report->files[i].changed)
+                        v[n++] = (BackupSource) { config->files[i].path, config->files[i].text, config->files[i].size,
+                                                  &config->files[i].st };
+        r = backup_create(c->root, v, n, &b, e);
         if (r < 0)
                 return r;
         for (size_t i = 0, k = 0; i < config->n_files; i++)
@@ -39,23 +41,46 @@ static int back_up(const Context *c, Config *config, Report *report, Backup **re
         return 0;
 }
 
-/* What is on disk now must be what we diffed and checked. */
-static int check_written(Config *config, const Report *report, ErrorInfo *e) {
+/* Writes every changed file, then reads each back: what is on disk must be
+ * what was diffed and checked. */
+static int write_files(const Context *c, Config *config, const Report *report, ErrorInfo *e) {
         for (size_t i = 0; i < config->n_files; i++) {
+                const ConfigFile *f = &config->files[i];
                 _cleanup_free_ char *now = NULL;
                 int r;
 
                 if (!report->files[i].changed)
                         continue;
-                r = read_config_file(config->files[i].real_path, &now, NULL);
+                r = config_write(config, f, report->files[i].text, e);
                 if (r < 0)
-                        return error_set(e, r, "read back", config->files[i].real_path, 0, NULL, "%s", strerror(-r));
+                        return r;
+                r = root_read_file(c->root, f->path, &now, NULL, NULL);
+                if (r < 0)
+                        return error_set(e, r, "read back", f->real_path, 0, NULL, "%s", strerror(-r));
                 if (strcmp(now, report->files[i].text) != 0)
-                        return error_set(e, -EIO, "write", config->files[i].real_path, 0,
-                                         "the old file was restored; check what else writes it",
+                        return error_set(e, -EIO, "write", f->real_path, 0, "check what else writes it",
                                          "the saved file differs from the planned one");
         }
         return 0;
+}
+
+/* After a failure: puts this run's backup back, and says in E whether that
+ * worked too. Returns what the restore returned. */
+static int restore_after_failure(const Context *c, const Backup *b, ErrorInfo *e) {
+        ErrorInfo e2 = {};
+        char why[sizeof e->detail], then[PATH_MAX + 600];
+        int k = backup_restore(c->root, b, &e2);
+
+        if (k >= 0) {
+                error_set_hint(e, "nothing changed: the old config is back in place (backup %s)", b->id);
+                return 0;
+        }
+        snprintf(why, sizeof why, "%s", e->detail);
+        error_format(&e2, k, then, sizeof then);
+        if (snprintf(e->detail, sizeof e->detail, "%s; then %s", why, then) >= (int) sizeof e->detail)
+                e->detail[sizeof e->detail - 2] = '~'; /* mark the cut; the hint says what to do */
+        error_set_hint(e, "restoring the old config failed too: restore by hand with 'memharden rollback %s'", b->id);
+        return k;
 }
 
 static int note_no_restart(const Context *c, FileResult *f, const char *why) {
@@ -93,23 +118,15 @@ static int restart(const Context *c, const Profile *p, const Backup *b, Report *
         if (r >= 0)
                 return 0;
 
-        ErrorInfo e2 = {};
-        k = backup_restore(c->root, b, &e2);
-        if (k < 0) {
-                char why[sizeof e->detail], then[PATH_MAX + 600];
-                snprintf(why, sizeof why, "%s", e->detail);
-                error_format(&e2, k, then, sizeof then);
-                if (snprintf(e->detail, sizeof e->detail, "%s; then %s", why, then) >= (int) sizeof e->detail)
-                        e->detail[sizeof e->detail - 2] = '~'; /* mark the cut; the hint says what to do */
-                e->hint = "the rollback failed too: restore by hand with 'memharden rollback'";
+        if (restore_after_failure(c, b, e) < 0)
                 return r;
-        }
         report->rolled_back = true;
         report->changed = false;
         report->compliant = false;
         for (size_t i = 0; i < report->n_files; i++) {
                 FileResult *f = &report->files[i];
                 ServiceReport again = {};
+                ErrorInfo e2 = {};
                 bool touched = f->changed && i < done;
 
                 f->changed = false; /* every file of this run is back as it was */
@@ -130,6 +147,7 @@ int cmd_apply(const Context *c) {
         Report report = { .command = "apply", .root = c->root, .dry_run = c->dry_run };
         _cleanup_(config_freep) Config *config = NULL;
         _cleanup_(backup_freep) Backup *backup = NULL;
+        _cleanup_close_ int lock = -1;
         ErrorInfo e = {};
         const Profile *p;
         int r;
@@ -138,17 +156,32 @@ int cmd_apply(const Context *c) {
         if (r > 0)
                 return r;
         if (c->dry_run || !report.changed)
+                return command_finish(c, &report); /* nothing to write: no lock, no file touched */
+
+        /* One writer per root. Plan again under the lock, from the files as
+         * they are now: another run may have hardened them meanwhile. */
+        r = lock_take(c->root, c->timeout_sec, true, &lock, &e);
+        if (r < 0)
+                return command_fail(c, &report, EXIT_RUNTIME, r, &e);
+        report_done(&report);
+        report = (Report) { .command = "apply", .root = c->root };
+        config_free(TAKE_PTR(config));
+        r = command_plan(c, PLAN_WRITE, &report, &config, &p);
+        if (r > 0)
+                return r;
+        /* What a killed run left behind goes, under the lock. */
+        (void) config_remove_temps(config);
+        (void) backup_remove_stale(c->root);
+        if (!report.changed)
                 return command_finish(c, &report);
 
         r = back_up(c, config, &report, &backup, &e);
         if (r < 0)
                 return command_fail(c, &report, EXIT_RUNTIME, r, &e);
 
-        r = config_save(config, &e);
-        if (r >= 0)
-                r = check_written(config, &report, &e);
+        r = write_files(c, config, &report, &e);
         if (r < 0) {
-                (void) backup_restore(c->root, backup, NULL);
+                (void) restore_after_failure(c, backup, &e);
                 return command_fail(c, &report, EXIT_RUNTIME, r, &e);
         }
         report.compliant = true; /* plan_build proved the new text needs no further edit */

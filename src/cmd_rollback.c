@@ -5,57 +5,76 @@
 
 #include "backup.h"
 #include "cli.h"
+#include "lock.h"
+#include "rootfs.h"
 #include "util.h"
 
 
-static int back_up_current(const Context *c, Report *report, ErrorInfo *e) {
-        char *paths[report->n_files], *texts[report->n_files];
-        size_t sizes[report->n_files], n = 0;
+/* Backs up what rollback is about to replace, so a rollback can be undone. */
+static int back_up_current(const Context *c, Report *report, const struct stat *st, ErrorInfo *e) {
+        _cleanup_free_ BackupSource *v = calloc(report->n_files ?: 1, sizeof *v);
         _cleanup_(backup_freep) Backup *undo = NULL;
+        size_t n = 0;
         int r;
 
+        if (!v)
+                return -ENOMEM;
         for (size_t i = 0; i < report->n_files; i++)
-                if (report->files[i].changed && report->files[i].text) {
-                        paths[n] = report->files[i].path;
-                        texts[n] = report->files[i].text;
-                        sizes[n++] = strlen(report->files[i].text); /* read_config_file() refuses NULs */
-                }
+                if (report->files[i].changed && report->files[i].text)
+                        v[n++] = (BackupSource) { report->files[i].path, report->files[i].text,
+                                                  strlen(report->files[i].text), /* read refuses NULs */
+                                                  &st[i] };
         if (n == 0)
                 return 0;
-        r = backup_create(c->root, paths, texts, sizes, n, &undo, e);
+        r = backup_create(c->root, v, n, &undo, e);
         if (r < 0)
                 return r;
         report->undo_backup_id = TAKE_PTR(undo->id);
         return 0;
 }
 
-/* memharden rollback [BACKUP]: puts the newest (or the named) backup back
- * byte for byte, then restarts the daemons whose files changed. */
+/* memharden rollback [BACKUP]: puts the newest complete (or the named)
+ * backup back byte for byte, then restarts the daemons whose files changed. */
 int cmd_rollback(const Context *c) {
         Report report = { .command = "rollback", .root = c->root };
         _cleanup_(backup_freep) Backup *b = NULL;
+        _cleanup_free_ struct stat *st = NULL;
+        _cleanup_close_ int lock = -1;
         ServiceOptions o = { .timeout_sec = c->timeout_sec };
         const Profile *p = NULL;
         ErrorInfo e = {};
         int r;
 
-        r = backup_load(c->root, c->n_args > 0 ? c->args[0] : NULL, &b, &e);
+        /* The profile says which files a backup may restore at all. */
+        r = context_profile(c, &p, &e);
         if (r < 0)
-                return command_fail(c, &report, r == -ENOENT || r == -EINVAL ? EXIT_INPUT : EXIT_RUNTIME, r, &e);
-        if (!(report.backup_id = strdup(b->id)) || !(report.files = calloc(b->n_files ?: 1, sizeof *report.files)))
+                return command_fail(c, &report, EXIT_INPUT, r, &e);
+        report.profile = p->name;
+        /* Without a backup directory there is nothing to roll back, and
+         * nothing is created just to say so: backup_load() says it. */
+        r = lock_take(c->root, c->timeout_sec, false, &lock, &e);
+        if (r < 0 && r != -ENOENT)
+                return command_fail(c, &report, EXIT_RUNTIME, r, &e);
+        (void) backup_remove_stale(c->root); /* what a killed run left, under the lock */
+
+        r = backup_load(c->root, p, c->n_args > 0 ? c->args[0] : NULL, &b, &e);
+        if (r < 0)
+                return command_fail(c, &report, r == -ENOMEM ? EXIT_RUNTIME : EXIT_INPUT, r, &e);
+        if (!(report.backup_id = strdup(b->id)) || !(report.files = calloc(b->n_files ?: 1, sizeof *report.files)) ||
+            !(st = calloc(b->n_files ?: 1, sizeof *st)))
                 return command_fail(c, &report, EXIT_RUNTIME, -ENOMEM, NULL);
 
         /* Which files differ from the backup: only those are rewritten and restarted. */
         for (size_t i = 0; i < b->n_files; i++) {
                 FileResult *f = &report.files[report.n_files++];
-                _cleanup_free_ char *real = path_join(c->root, b->files[i].path), *now = NULL;
+                _cleanup_free_ char *now = NULL;
                 char sum[65] = "";
+                size_t size = 0;
 
-                if (!real || !(f->path = strdup(b->files[i].path)) || !(f->backup = strdup(b->files[i].copy)) ||
+                if (!(f->path = strdup(b->files[i].path)) || !(f->backup = strdup(b->files[i].copy)) ||
                     !(f->diff = strdup("")))
                         return command_fail(c, &report, EXIT_RUNTIME, -ENOMEM, NULL);
-                size_t size = 0;
-                if (read_config_file(real, &now, &size) >= 0)
+                if (root_read_file(c->root, b->files[i].path, &now, &size, &st[i]) >= 0)
                         sha256_hex(now, size, sum);
                 f->changed = strcmp(sum, b->files[i].sha256) != 0;
                 f->text = TAKE_PTR(now); /* what is there now, NULL when unreadable */
@@ -65,7 +84,7 @@ int cmd_rollback(const Context *c) {
                 return command_finish(c, &report);
 
         /* Keep what is about to be replaced, so a rollback can be undone too. */
-        r = back_up_current(c, &report, &e);
+        r = back_up_current(c, &report, st, &e);
         if (r < 0)
                 return command_fail(c, &report, EXIT_RUNTIME, r, &e);
 
@@ -73,9 +92,8 @@ int cmd_rollback(const Context *c) {
         if (r < 0)
                 return command_fail(c, &report, EXIT_RUNTIME, r, &e);
 
-        if (context_profile(c, &p, &e) < 0 || c->no_restart)
+        if (c->no_restart)
                 return command_finish(c, &report);
-        report.profile = p->name;
         for (size_t i = 0; i < report.n_files; i++) {
                 FileResult *f = &report.files[i];
                 _cleanup_free_ char *instance = NULL;

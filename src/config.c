@@ -4,11 +4,13 @@
 #include <augeas.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mcopt.h"
+#include "rootfs.h"
 #include "util.h"
 
 /* Scratch trees for text we parse or render outside the files themselves. */
@@ -80,6 +82,7 @@ void args_free(Arg *args, size_t n) {
 static void file_done(ConfigFile *f) {
         free(f->path);
         free(f->real_path);
+        free(f->node);
         free(f->instance);
         free(f->text);
         free(f->input);
@@ -96,6 +99,8 @@ void config_free(Config *c) {
         free(c->files);
         if (c->aug)
                 aug_close(c->aug);
+        if (c->root_fd >= 0)
+                close(c->root_fd);
         free(c->root);
         free(c);
 }
@@ -351,8 +356,34 @@ static int walk_finish(Walk *w, int r, Arg **ret_args, size_t *ret_n) {
         return r;
 }
 
-static int add_file(Config *c, const char *path, const char *instance, ErrorInfo *e) {
+/* The first byte that Debian's start scripts and a shell would not take as
+ * text, or NULL: refused before Augeas sees it, whose lenses were never
+ * meant for them (some abort inside Augeas). */
+static const char *control_char(const char *text, size_t size, unsigned *ret_line) {
+        unsigned line = 1;
+
+        for (const char *p = text; p < text + size; p++) {
+                unsigned char ch = (unsigned char) *p;
+                if (ch == '\n')
+                        line++;
+                else if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+                        *ret_line = line;
+                        return p;
+                }
+        }
+        return NULL;
+}
+
+/* Reads PATH inside the root (DIR_FD/NAME when the caller resolved it
+ * already) and parses the bytes read with the profile's lens: the tree is
+ * the file by construction, never a fresh read by Augeas of something else. */
+static int add_file(Config *c, const char *path, int dir_fd, const char *name, const char *instance, ErrorInfo *e) {
+        _cleanup_close_ int own_dir = -1;
+        _cleanup_free_ char *own_name = NULL;
+        const char *bad;
         ConfigFile *f;
+        unsigned line;
+        char in[NODE_MAX];
         int r;
 
         f = reallocarray(c->files, c->n_files + 1, sizeof *f);
@@ -362,13 +393,22 @@ static int add_file(Config *c, const char *path, const char *instance, ErrorInfo
         f = &c->files[c->n_files];
         *f = (ConfigFile) {};
         if (!(f->path = strdup(path)) || !(f->real_path = path_join(c->root, path)) ||
+            asprintf(&f->node, SCRATCH "/file/%zu", c->n_files) < 0 ||
             (instance && !(f->instance = strdup(instance)))) {
+                f->node = NULL;
                 file_done(f);
                 return -ENOMEM;
         }
         c->n_files++;
 
-        r = read_config_file(f->real_path, &f->text, &f->size);
+        r = 0;
+        if (dir_fd < 0) {
+                r = chase(c->root_fd, path, 0, &own_dir, &own_name, NULL);
+                dir_fd = own_dir;
+                name = own_name;
+        }
+        if (r >= 0)
+                r = read_file_at(dir_fd, name, &f->text, &f->size, &f->st);
         if (r == -ENOENT)
                 return error_set(e, r, "read", f->real_path, 0,
                                  "is memcached installed? for an image use --root DIR, for another layout --profile debian|rhel",
@@ -379,19 +419,37 @@ static int add_file(Config *c, const char *path, const char *instance, ErrorInfo
         if (r == -EBADMSG)
                 return error_set(e, r, "read", f->real_path, 0, "restore the file from a backup",
                                  "it contains NUL bytes, so it is not a text config");
-        if (r == -EFBIG || r == -EBADF)
-                return error_set(e, -EBADMSG, "read", f->real_path, 0, "point memharden at memcached's config",
-                                 "not a regular config file of sane size");
+        if (r == -EBADF)
+                return error_set(e, r, "read", f->real_path, 0, "point memharden at memcached's config",
+                                 "not a regular file (a FIFO, socket or device)");
+        if (r == -EFBIG)
+                return error_set(e, r, "read", f->real_path, 0, "point memharden at memcached's config",
+                                 "larger than %d bytes, so not a config file", CONFIG_SIZE_MAX);
         if (r < 0)
                 return error_set(e, r, "read", f->real_path, 0, NULL, "%s", strerror(-r));
+        bad = control_char(f->text, f->size, &line);
+        if (bad)
+                return error_set(e, -EBADMSG, "parse", f->real_path, line, "remove it, then run again",
+                                 "control character 0x%02x", (unsigned char) *bad);
 
         if (f->size > 0 && f->text[f->size - 1] != '\n' && asprintf(&f->input, "%s\n", f->text) < 0) {
                 f->input = NULL;
                 return -ENOMEM;
         }
 
-        if (aug_transform(c->aug, c->profile->lens, path, 0) < 0)
-                return error_set(e, -ENOMEM, "load", c->profile->lens, 0, NULL, "%s", aug_error_message(c->aug));
+        snprintf(in, sizeof in, "%s/in", f->node);
+        if (aug_set(c->aug, in, input_of(f)) < 0)
+                return -ENOMEM;
+        if (aug_text_store(c->aug, c->profile->lens, in, f->node) < 0) {
+                snprintf(in, sizeof in, "/augeas/text%s/error", f->node);
+                if (!get(c->aug, in) && aug_match(c->aug, in, NULL) <= 0)
+                        return error_set(e, -ELIBBAD, "load", c->profile->lens, 0,
+                                         "reinstall memharden, or point MEMHARDEN_LENS_DIR at its lenses",
+                                         "%s%s%s (lens directory '%s')", aug_error_message(c->aug),
+                                         aug_error_details(c->aug) ? ": " : "", aug_error_details(c->aug) ?: "",
+                                         config_lens_dir());
+                return augeas_error(c->aug, in, f->real_path, "parse", e);
+        }
         return 0;
 }
 
@@ -407,8 +465,10 @@ static int cmp_instance(const void *a, const void *b) {
 /* Debian's per-instance configs, /etc/memcached_NAME.conf, sorted by file name. */
 static int add_instances(Config *c, ErrorInfo *e) {
         const Profile *p = c->profile;
-        _cleanup_free_ char *dir = NULL;
+        _cleanup_free_ char *dir = NULL, *dir_name = NULL;
         _cleanup_(closedirp) DIR *d = NULL;
+        _cleanup_close_ int parent_fd = -1;
+        int fd;
         Instance *v = NULL;
         size_t n = 0;
         int r = 0;
@@ -418,9 +478,17 @@ static int add_instances(Config *c, ErrorInfo *e) {
         dir = path_join(c->root, p->instance_dir);
         if (!dir)
                 return -ENOMEM;
-        d = opendir(dir);
-        if (!d)
+        r = chase(c->root_fd, p->instance_dir, 0, &parent_fd, &dir_name, NULL);
+        if (r < 0)
+                return r == -ENOENT ? 0 : error_set(e, r, "read", dir, 0, NULL, "%s", strerror(-r));
+        fd = openat(parent_fd, dir_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
                 return errno == ENOENT ? 0 : error_set(e, -errno, "read", dir, 0, NULL, "%s", strerror(errno));
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -ENOMEM;
+        }
 
         for (struct dirent *de; (de = readdir(d)); ) {
                 _cleanup_free_ char *name = NULL;
@@ -454,7 +522,7 @@ static int add_instances(Config *c, ErrorInfo *e) {
                         r = -ENOMEM;
                         break;
                 }
-                r = add_file(c, path, v[i].name, e);
+                r = add_file(c, path, dirfd(d), v[i].file, v[i].name, e);
         }
 finish:
         for (size_t i = 0; i < n; i++) {
@@ -467,55 +535,43 @@ finish:
 
 int config_open(const Profile *p, const char *root, Config **ret, ErrorInfo *e) {
         _cleanup_(config_freep) Config *c = NULL;
-        _cleanup_matches_ Matches errs = {};
-        char aug_path[PATH_MAX];
         int r;
 
         c = calloc(1, sizeof *c);
-        if (!c || !(c->root = strdup(root ?: "/")))
+        if (!c)
+                return -ENOMEM;
+        c->root_fd = -1;
+        if (!(c->root = strdup(root ?: "/")))
                 return -ENOMEM;
         c->profile = p;
+        r = root_open(c->root, &c->root_fd);
+        if (r < 0)
+                return error_set(e, r, "open", c->root, 0, NULL, "%s", r == -ENOENT ? "no such directory" : strerror(-r));
 
         /* Only our lens directory and no autoload: loading every lens costs
-         * ~100x more than one. Spans let the dry run splice new values into
-         * the text where the lens read the old ones. */
-        c->aug = aug_init(c->root, config_lens_dir(),
-                          AUG_NO_MODL_AUTOLOAD | AUG_NO_STDINC | AUG_NO_ERR_CLOSE | AUG_ENABLE_SPAN);
+         * ~100x more than one. Augeas never touches a file: memharden reads
+         * and writes them itself, inside the root, and hands Augeas text.
+         * Spans let the dry run splice new values into the text where the
+         * lens read the old ones. */
+        c->aug = aug_init("/", config_lens_dir(),
+                          AUG_NO_MODL_AUTOLOAD | AUG_NO_STDINC | AUG_NO_ERR_CLOSE | AUG_ENABLE_SPAN | AUG_NO_LOAD);
         if (!c->aug || aug_error(c->aug) != AUG_NOERROR)
                 return error_set(e, -ELIBBAD, "start", "augeas", 0, NULL, "%s",
                                  c->aug ? aug_error_message(c->aug) : "out of memory");
 
-        r = add_file(c, p->config, NULL, e);
+        r = add_file(c, p->config, -1, NULL, NULL, e);
         if (r >= 0)
                 r = add_instances(c, e);
         if (r < 0)
                 return r;
 
-        if (aug_load(c->aug) < 0 || aug_error(c->aug) != AUG_NOERROR)
-                return error_set(e, -ELIBBAD, "load", p->lens, 0,
-                                 "reinstall memharden, or point MEMHARDEN_LENS_DIR at its lenses",
-                                 "%s%s%s (lens directory '%s')", aug_error_message(c->aug),
-                                 aug_error_details(c->aug) ? ": " : "", aug_error_details(c->aug) ?: "",
-                                 config_lens_dir());
-
-        /* Lens compile errors land under /augeas/load, parse errors under /augeas/files. */
-        r = match(c->aug, &errs, "/augeas/load//error");
-        if (r > 0)
-                return error_set(e, -ELIBBAD, "load", p->lens, 0,
-                                 "reinstall memharden, or point MEMHARDEN_LENS_DIR at its lenses",
-                                 "%s", get(c->aug, errs.v[0]) ?: "lens error");
         for (size_t i = 0; i < c->n_files; i++) {
                 ConfigFile *f = &c->files[i];
                 Walk w = {};
                 char tag[32];
 
-                snprintf(aug_path, sizeof aug_path, "/augeas/files%s/error", f->path);
-                if (get(c->aug, aug_path) || aug_match(c->aug, aug_path, NULL) > 0)
-                        return augeas_error(c->aug, aug_path, f->real_path, "parse", e);
-
-                snprintf(aug_path, sizeof aug_path, "/files%s", f->path);
                 snprintf(tag, sizeof tag, "file%zu", i);
-                r = walk_file(c, f, aug_path, f->text, tag, &w, e);
+                r = walk_file(c, f, f->node, f->text, tag, &w, e);
                 f->var_node = TAKE_PTR(w.var_node);
                 f->args_node = TAKE_PTR(w.args_node);
                 f->var_line = w.var_line;
@@ -581,12 +637,11 @@ static int append_option(augeas *aug, const char *parent, const char *label, cha
 static int edit_tree(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, const char *value,
                      ErrorInfo *e) {
         bool is_file = c->profile->store == STORE_ARG_LINES;
-        char base[PATH_MAX];
+        const char *base = f->node;
         int r = 0;
 
         if (n_edits == 0)
                 return 0;
-        snprintf(base, sizeof base, "/files%s", f->path);
 
         /* Values first: paths are still as read. Then removals, last first,
          * so the paths of earlier options stay valid. Then additions. */
@@ -624,12 +679,10 @@ static int edit_tree(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits
 
 static int render_file(Config *c, ConfigFile *f, char **ret_text, ErrorInfo *e) {
         const char *in = SCRATCH "/render/in", *out = SCRATCH "/render/out";
-        char node[PATH_MAX];
         char *text;
 
-        snprintf(node, sizeof node, "/files%s", f->path);
         if (aug_set(c->aug, in, input_of(f)) < 0 ||
-            aug_text_retrieve(c->aug, c->profile->lens, in, node, out) < 0)
+            aug_text_retrieve(c->aug, c->profile->lens, in, f->node, out) < 0)
                 return error_set(e, -EINVAL, "render", f->real_path, 0, NULL, "%s%s%s",
                                  aug_error_message(c->aug), aug_error_details(c->aug) ? ": " : "",
                                  aug_error_details(c->aug) ?: "");
@@ -903,8 +956,7 @@ static int render_var_line(Config *c, ConfigFile *f, char **ret_text) {
         return 0;
 }
 
-int config_change(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, bool preview, char **ret_text,
-                  ErrorInfo *e) {
+int config_change(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text, ErrorInfo *e) {
         bool lines = c->profile->store == STORE_ARG_LINES;
         _cleanup_free_ char *text = NULL, *value = NULL;
         int r = 0;
@@ -912,15 +964,15 @@ int config_change(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, b
         if (n_edits == 0)
                 return (*ret_text = strdup(f->text)) ? 0 : -ENOMEM;
 
-        if (preview)
-                r = lines ? render_lines(c, f, edits, n_edits, &text, e) : splice_var(c, f, edits, n_edits, &value);
+        /* The fast renderers first; each declines (-EAGAIN) where only the
+         * lens's put of the whole edited tree is exact. */
+        r = lines ? render_lines(c, f, edits, n_edits, &text, e) : splice_var(c, f, edits, n_edits, &value);
         if (r < 0 && r != -EAGAIN)
                 return r;
         r = edit_tree(c, f, edits, n_edits, value, e);
         if (r < 0)
                 return r;
-        f->edited = true;
-        if (!text && preview && !lines) {
+        if (!text && !lines) {
                 r = render_var_line(c, f, &text);
                 if (r < 0 && r != -EAGAIN)
                         return r;
@@ -934,43 +986,36 @@ int config_change(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, b
         return 0;
 }
 
-int config_rewalk(Config *c, const ConfigFile *f, Arg **ret_args, size_t *ret_n, ErrorInfo *e) {
-        char node[NODE_MAX];
-        Walk w = {};
-        int r;
+int config_remove_temps(Config *c) {
+        int r = 0;
 
-        if (c->profile->store == STORE_SHELL_VAR) {
-                /* The edited argument tree itself: no need to parse its text again. */
-                snprintf(node, sizeof node, "%s/*/*", f->args_node);
-                r = walk_options(c->aug, node, NULL, NULL, f->var_line, false, f->real_path, &w.args, e);
-        } else {
-                snprintf(node, sizeof node, "/files%s", f->path);
-                r = walk_file(c, f, node, f->text, "rewalk", &w, e);
+        for (size_t i = 0; i < c->n_files; i++) {
+                _cleanup_close_ int dir_fd = -1;
+                _cleanup_free_ char *name = NULL;
+                int k = chase(c->root_fd, c->files[i].path, 0, &dir_fd, &name, NULL);
+                if (k >= 0)
+                        k = remove_stale_temps_at(dir_fd, name);
+                if (k < 0 && r >= 0)
+                        r = k;
         }
-        return walk_finish(&w, r, ret_args, ret_n);
+        return r;
 }
 
-int config_save(Config *c, ErrorInfo *e) {
-        _cleanup_matches_ Matches errs = {};
+int config_write(Config *c, const ConfigFile *f, const char *text, ErrorInfo *e) {
+        /* Mode exactly, owner, ACLs and attributes as the file has them; and
+         * it must still be the file we read. */
+        WriteMeta m = { .mode = f->st.st_mode & 07777, .uid = f->st.st_uid, .gid = f->st.st_gid, .expect = &f->st };
+        _cleanup_close_ int dir_fd = -1;
+        _cleanup_free_ char *name = NULL;
+        int r;
 
-        if (aug_save(c->aug) < 0) {
-                if (match(c->aug, &errs, "/augeas/files//error") > 0) {
-                        char file[PATH_MAX];
-                        parent_of(errs.v[0] + strlen("/augeas/files"), file, sizeof file);
-                        return augeas_error(c->aug, errs.v[0], file, "save", e);
-                }
-                return error_set(e, -EIO, "save", c->root, 0, NULL, "%s", aug_error_message(c->aug));
-        }
-        /* Augeas renames a temp file into place but does not fsync. It
-         * writes only the files whose tree changed: sync just those. */
-        for (size_t i = 0; i < c->n_files; i++) {
-                if (!c->files[i].edited)
-                        continue;
-                int r = fsync_path(c->files[i].real_path);
-                if (r >= 0)
-                        r = fsync_parent_dir(c->files[i].real_path);
-                if (r < 0)
-                        return error_set(e, r, "sync", c->files[i].real_path, 0, NULL, "%s", strerror(-r));
-        }
+        r = chase(c->root_fd, f->path, 0, &dir_fd, &name, NULL);
+        if (r >= 0)
+                r = write_file_at(dir_fd, name, text, strlen(text), &m);
+        if (r == -ESTALE)
+                return error_set(e, r, "write", f->real_path, 0, "run memharden again",
+                                 "the file was replaced while memharden ran");
+        if (r < 0)
+                return error_set(e, r, "write", f->real_path, 0, NULL, "%s", strerror(-r));
         return 0;
 }

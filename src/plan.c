@@ -6,17 +6,66 @@
 #include <string.h>
 
 #include "diff.h"
+#include "util.h"
 
-/* Reads the edited file back (its new TEXT, or else its edited tree) and
- * runs the policy on it again: a hardened file must need no further edit,
- * or the edit was wrong. */
-static int check_converged(Config *c, const ConfigFile *f, const char *text, const char *listen, ErrorInfo *e) {
+/* Whether ARGS hold the same options as F's, -l/-U aside: the edit may
+ * touch nothing else. */
+static bool others_unchanged(const ConfigFile *f, const Arg *args, size_t n) {
+        size_t i = 0, k = 0;
+
+        for (;;) {
+                while (i < f->n_args && policy_edits_letter(f->args[i].letter))
+                        i++;
+                while (k < n && policy_edits_letter(args[k].letter))
+                        k++;
+                if (i == f->n_args || k == n)
+                        return i == f->n_args && k == n;
+                if (f->args[i].letter != args[k].letter || f->args[i].effective != args[k].effective ||
+                    !streq_ptr(f->args[i].value, args[k].value))
+                        return false;
+                i++, k++;
+        }
+}
+
+/* Whether every line of F that holds no edited option is in TEXT, in order
+ * and byte for byte: the edit rewrote only its own lines. */
+static bool lines_kept(const ConfigFile *f, const Edit *edits, size_t n_edits, const char *text) {
+        const char *old = f->text, *new = text;
+
+        for (unsigned line = 1; *old; line++) {
+                size_t len = strcspn(old, "\n");
+                bool edited = f->var_line == line && n_edits > 0;
+
+                for (size_t i = 0; i < n_edits && !edited; i++)
+                        edited = edits[i].op != EDIT_APPEND && f->args[edits[i].arg].line == line;
+                if (!edited) {
+                        /* The next line of the new text that is this one. */
+                        for (;;) {
+                                size_t nl = strcspn(new, "\n");
+                                if (!*new)
+                                        return false;
+                                bool same = nl == len && memcmp(new, old, len) == 0;
+                                new += nl + (new[nl] == '\n');
+                                if (same)
+                                        break;
+                        }
+                }
+                old += len + (old[len] == '\n');
+        }
+        return true;
+}
+
+/* Reads the new TEXT back as memcached's start script would and runs the
+ * policy on it again: a hardened file must need no further edit, and hold
+ * every other option and line as before, or nothing is written. */
+static int check_converged(Config *c, const ConfigFile *f, const Edit *edits, size_t n_edits, const char *text,
+                           const char *listen, ErrorInfo *e) {
         Arg *args = NULL;
         size_t n = 0;
         PolicyResult again = {};
         int r;
 
-        r = text ? config_reparse(c, f, text, &args, &n, e) : config_rewalk(c, f, &args, &n, e);
+        r = config_reparse(c, f, text, &args, &n, e);
         if (r < 0)
                 return r;
         r = policy_evaluate(args, n, listen, &again);
@@ -24,6 +73,10 @@ static int check_converged(Config *c, const ConfigFile *f, const char *text, con
                 r = error_set(e, -ENOTRECOVERABLE, "harden", f->real_path, 0,
                               "nothing was written; please report this file",
                               "the edited file would still need %zu edits", again.n_edits);
+        if (r >= 0 && (!others_unchanged(f, args, n) || !lines_kept(f, edits, n_edits, text)))
+                r = error_set(e, -ENOTRECOVERABLE, "harden", f->real_path, 0,
+                              "nothing was written; please report this file",
+                              "the edit would change more than the -l and -U options");
         policy_result_done(&again);
         args_free(args, n);
         return r;
@@ -58,9 +111,9 @@ int plan_build(const Profile *p, const char *root, const char *listen, PlanMode 
                 if (!fr->changed || mode == PLAN_JUDGE)
                         continue;
 
-                r = config_change(c, f, fr->policy.edits, fr->policy.n_edits, mode == PLAN_DIFF, &fr->text, e);
+                r = config_change(c, f, fr->policy.edits, fr->policy.n_edits, &fr->text, e);
                 if (r >= 0)
-                        r = check_converged(c, f, mode == PLAN_WRITE ? fr->text : NULL, listen, e);
+                        r = check_converged(c, f, fr->policy.edits, fr->policy.n_edits, fr->text, listen, e);
                 if (r >= 0)
                         r = diff_unified(f->path, f->text, fr->text, &fr->diff);
                 if (r < 0)

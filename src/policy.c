@@ -62,6 +62,10 @@ bool policy_compliant(const PolicyResult *r) {
         return true;
 }
 
+bool policy_edits_letter(char letter) {
+        return letter == 'l' || letter == 'U';
+}
+
 const char *severity_to_string(Severity s) {
         static const char *const names[] = {
                 [SEVERITY_INFO] = "info", [SEVERITY_LOW] = "low",

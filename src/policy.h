@@ -74,6 +74,9 @@ int policy_check_listen(const char *listen, ErrorInfo *e);
 
 const char *severity_to_string(Severity s);
 
+/* Whether the policy ever edits options of LETTER: -l and -U only. */
+bool policy_edits_letter(char letter);
+
 /* Adds a finding found outside the policy (the live daemon's state). */
 int policy_add_finding(PolicyResult *r, const char *id, Severity severity, unsigned line, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "rootfs.h"
 #include "util.h"
 
 static const Profile profiles[] = {
@@ -87,6 +88,19 @@ int profile_instance_of(const Profile *p, const char *basename, char **ret) {
         return 0;
 }
 
+bool profile_owns(const Profile *p, const char *path) {
+        _cleanup_free_ char *name = NULL;
+        size_t dl;
+
+        if (streq_ptr(path, p->config))
+                return true;
+        if (!p->instance_dir)
+                return false;
+        dl = strlen(p->instance_dir);
+        return strncmp(path, p->instance_dir, dl) == 0 && path[dl] == '/' && !strchr(path + dl + 1, '/') &&
+               profile_instance_of(p, path + dl + 1, &name) >= 0;
+}
+
 const char *profile_names(void) {
         return "debian|rhel";
 }
@@ -134,22 +148,10 @@ int profile_detect(const char *root, const Profile **ret, char **ret_id) {
         const char *family = NULL;
         int r = -ENOENT;
 
+        /* Read inside the root: a link there, absolute or relative, means
+         * the image's own files. */
         for (size_t i = 0; i < ELEMENTSOF(os_release) && r < 0; i++) {
-                _cleanup_free_ char *p = path_join(root, os_release[i]);
-                char target[PATH_MAX];
-                ssize_t k;
-
-                if (!p)
-                        return -ENOMEM;
-                /* An absolute link means the image's own root, not ours. */
-                k = readlink(p, target, sizeof target - 1);
-                if (k > 0 && target[0] == '/') {
-                        target[k] = '\0';
-                        free(p);
-                        if (!(p = path_join(root, target)))
-                                return -ENOMEM;
-                }
-                r = read_config_file(p, &text, NULL);
+                r = root_read_file(root, os_release[i], &text, NULL, NULL);
                 if (r < 0 && r != -ENOENT)
                         return r;
         }
@@ -165,10 +167,8 @@ int profile_detect(const char *root, const Profile **ret, char **ret_id) {
         }
 
         for (size_t i = 0; i < ELEMENTSOF(release_files) && !family; i++) {
-                _cleanup_free_ char *p = path_join(root, release_files[i].path);
-                if (!p)
-                        return -ENOMEM;
-                if (access(p, F_OK) == 0)
+                _cleanup_free_ char *t = NULL;
+                if (root_read_file(root, release_files[i].path, &t, NULL, NULL) >= 0)
                         family = release_files[i].profile;
         }
 

@@ -39,6 +39,10 @@ const Profile *profile_by_name(const char *name);
  * configures, malloc()ed; -EINVAL when it configures none. */
 int profile_instance_of(const Profile *p, const char *basename, char **ret);
 
+/* Whether PATH (absolute, inside the root) is a config file of P: its main
+ * config or an instance file. The only files a backup may restore. */
+bool profile_owns(const Profile *p, const char *path);
+
 /* "debian|rhel", for messages. */
 const char *profile_names(void);
 

@@ -21,20 +21,8 @@ int safe_atol(const char *s, long min, long max, long *ret);
 /* ROOT + PATH as one absolute path; ROOT NULL or "/" gives PATH itself. */
 char *path_join(const char *root, const char *path);
 
-/* Reads a regular file whole (NUL-terminated for convenience).
- * -EISDIR for a directory, -EBADMSG for a file with a NUL byte, -EFBIG over
- * CONFIG_SIZE_MAX, else the errno of open/read. */
+/* Reads a regular file of the host whole (rootfs.h's root_read_file() on "/"). */
 int read_config_file(const char *path, char **ret, size_t *ret_size);
-
-/* Replaces PATH atomically with DATA: temp file in the same directory, the
- * given mode and owner, fsync, rename, fsync of the directory. */
-int write_file_atomic(const char *path, const char *data, size_t size, mode_t mode, uid_t uid, gid_t gid);
-
-int fsync_path(const char *path);
-int fsync_parent_dir(const char *path);
-
-/* mkdir -p with MODE for each created component. */
-int mkdir_p(const char *path, mode_t mode);
 
 bool streq_ptr(const char *a, const char *b);
 

@@ -58,6 +58,21 @@ static mode_t mode_of(const char *path) {
         return st.st_mode & 07777;
 }
 
+/* mkdir -p for the test's own fixtures. */
+static int mkdir_all(const char *path) {
+        char p[PATH_MAX];
+
+        snprintf(p, sizeof p, "%s", path);
+        for (char *s = p + 1; *s; s++)
+                if (*s == '/') {
+                        *s = '\0';
+                        if (mkdir(p, 0700) < 0 && errno != EEXIST)
+                                return -errno;
+                        *s = '/';
+                }
+        return mkdir(p, 0700) < 0 && errno != EEXIST ? -errno : 0;
+}
+
 static void setup(void) {
         _cleanup_free_ char *etc = NULL;
 
@@ -72,28 +87,36 @@ static void teardown(void) {
         tmp_remove();
 }
 
-static Backup *create_x(void) {
-        char *paths[] = { (char *) "/etc/x" };
-        char *texts[] = { (char *) X_TEXT };
-        size_t sizes[] = { strlen(X_TEXT) };
+/* Backs up the named files of the root as they are now. */
+static Backup *create(const char *const *paths, size_t n) {
+        BackupSource v[2];
+        struct stat st[2];
+        char *texts[2] = {};
         ErrorInfo e = {};
         Backup *b = NULL;
 
-        ck_assert_int_eq(backup_create(root, paths, texts, sizes, 1, &b, &e), 0);
+        ck_assert_uint_le(n, 2);
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *p = in_root(paths[i]);
+                texts[i] = get(paths[i]);
+                ck_assert_int_eq(stat(p, &st[i]), 0);
+                v[i] = (BackupSource) { paths[i], texts[i], strlen(texts[i]), &st[i] };
+        }
+        ck_assert_int_eq(backup_create(root, v, n, &b, &e), 0);
         ck_assert_ptr_nonnull(b);
+        for (size_t i = 0; i < n; i++)
+                free(texts[i]);
         return b;
 }
 
-static Backup *create_xy(void) {
-        char *paths[] = { (char *) "/etc/x", (char *) "/etc/y" };
-        char *texts[] = { (char *) X_TEXT, (char *) Y_TEXT };
-        size_t sizes[] = { strlen(X_TEXT), strlen(Y_TEXT) };
-        ErrorInfo e = {};
-        Backup *b = NULL;
+static Backup *create_x(void) {
+        static const char *const paths[] = { "/etc/x" };
+        return create(paths, 1);
+}
 
-        ck_assert_int_eq(backup_create(root, paths, texts, sizes, 2, &b, &e), 0);
-        ck_assert_ptr_nonnull(b);
-        return b;
+static Backup *create_xy(void) {
+        static const char *const paths[] = { "/etc/x", "/etc/y" };
+        return create(paths, 2);
 }
 
 START_TEST(test_create) {
@@ -148,7 +171,7 @@ START_TEST(test_list_and_load) {
         ck_assert_str_ne(b1->id, b2->id);
         ck_assert_int_lt(strcmp(b1->id, b2->id), 0);
 
-        ck_assert_int_eq(backup_list(root, &v, &n, &e), 0);
+        ck_assert_int_eq(backup_list(root, NULL, &v, &n, &e), 0);
         ck_assert_uint_eq(n, 2);
         ck_assert_str_eq(v[0]->id, b1->id);
         ck_assert_str_eq(v[1]->id, b2->id);
@@ -159,7 +182,7 @@ START_TEST(test_list_and_load) {
         ck_assert_uint_eq(v[1]->files[1].mode & 07777, 0644);
         backup_list_free(v, n);
 
-        ck_assert_int_eq(backup_load(root, NULL, &newest, &e), 0);
+        ck_assert_int_eq(backup_load(root, NULL, NULL, &newest, &e), 0);
         ck_assert_str_eq(newest->id, b2->id);
         ck_assert_uint_eq(newest->n_files, 2);
         ck_assert_str_eq(newest->files[0].path, "/etc/x");
@@ -168,7 +191,7 @@ START_TEST(test_list_and_load) {
         ck_assert_uint_eq(newest->files[0].mode, b2->files[0].mode);
         ck_assert_str_eq(newest->created, b2->created);
 
-        ck_assert_int_eq(backup_load(root, b1->id, &first, &e), 0);
+        ck_assert_int_eq(backup_load(root, NULL, b1->id, &first, &e), 0);
         ck_assert_str_eq(first->id, b1->id);
         ck_assert_uint_eq(first->n_files, 1);
 }
@@ -179,10 +202,10 @@ START_TEST(test_none) {
         size_t n = 99;
         ErrorInfo e = {};
 
-        ck_assert_int_eq(backup_list(root, &v, &n, &e), 0);
+        ck_assert_int_eq(backup_list(root, NULL, &v, &n, &e), 0);
         ck_assert_uint_eq(n, 0);
         backup_list_free(v, n);
-        ck_assert_int_eq(backup_load(root, NULL, &b, &e), -ENOENT);
+        ck_assert_int_eq(backup_load(root, NULL, NULL, &b, &e), -ENOENT);
         ck_assert_ptr_null(b);
 }
 END_TEST
@@ -192,9 +215,9 @@ START_TEST(test_load_unknown) {
         Backup *other = NULL;
         ErrorInfo e = {};
 
-        ck_assert_int_eq(backup_load(root, "19700101T000000Z", &other, &e), -ENOENT);
+        ck_assert_int_eq(backup_load(root, NULL, "19700101T000000Z", &other, &e), -ENOENT);
         ck_assert_ptr_null(other);
-        ck_assert_int_lt(backup_load(root, "../../etc", &other, &e), 0);
+        ck_assert_int_lt(backup_load(root, NULL, "../../etc", &other, &e), 0);
         ck_assert_ptr_null(other);
 }
 END_TEST
@@ -206,7 +229,7 @@ START_TEST(test_restore) {
 
         put("/etc/x", "-l 127.0.0.1\n-U 0\n", 0600);
         put("/etc/y", "", 0600);
-        ck_assert_int_eq(backup_load(root, NULL, &loaded, &e), 0);
+        ck_assert_int_eq(backup_load(root, NULL, NULL, &loaded, &e), 0);
         ck_assert_int_eq(backup_restore(root, loaded, &e), 0);
         x = get("/etc/x");
         y = get("/etc/y");
@@ -226,45 +249,139 @@ END_TEST
 
 START_TEST(test_restore_tampered) {
         _cleanup_(backup_freep) Backup *b = create_x();
-        _cleanup_free_ char *x = NULL;
+        Backup *loaded = NULL;
         ErrorInfo e = {};
 
         put(b->files[0].copy, "# memcached\n-m 64\n-l 0.0.0.1\n", 0600);
-        put("/etc/x", "-l 127.0.0.1\n", 0600);
-        ck_assert_int_eq(backup_restore(root, b, &e), -EBADMSG);
-        x = get("/etc/x");
-        ck_assert_str_eq(x, "-l 127.0.0.1\n");
-        ck_assert_uint_eq(mode_of("/etc/x"), 0600);
+        ck_assert_int_eq(backup_load(root, NULL, b->id, &loaded, &e), -EBADMSG);
+        ck_assert_ptr_null(loaded);
+        ck_assert_ptr_nonnull(strstr(e.detail, "checksum mismatch"));
+        /* Nor is it the newest one a plain rollback would pick. */
+        ck_assert_int_eq(backup_load(root, NULL, NULL, &loaded, &e), -ENOENT);
 }
 END_TEST
 
 START_TEST(test_restore_tampered_second) {
-        /* One bad copy: nothing is restored, not even the good files before it. */
+        /* One bad copy makes the whole backup damaged: all files or none. */
         _cleanup_(backup_freep) Backup *b = create_xy();
-        _cleanup_free_ char *x = NULL, *y = NULL;
+        Backup **v = NULL;
+        size_t n = 0;
         ErrorInfo e = {};
 
         put(b->files[1].copy, "OPTIONS=\"-U 0\"\n", 0600);
-        put("/etc/x", "changed x\n", 0600);
-        put("/etc/y", "changed y\n", 0600);
-        ck_assert_int_eq(backup_restore(root, b, &e), -EBADMSG);
-        x = get("/etc/x");
-        y = get("/etc/y");
-        ck_assert_str_eq(x, "changed x\n");
-        ck_assert_str_eq(y, "changed y\n");
+        ck_assert_int_eq(backup_list(root, NULL, &v, &n, &e), 0);
+        ck_assert_uint_eq(n, 1);
+        ck_assert_int_eq(v[0]->status, BACKUP_DAMAGED);
+        ck_assert_ptr_nonnull(strstr(v[0]->error, "/etc/y"));
+        backup_list_free(v, n);
 }
 END_TEST
 
 START_TEST(test_restore_truncated_copy) {
         _cleanup_(backup_freep) Backup *b = create_x();
-        _cleanup_free_ char *x = NULL;
+        Backup *loaded = NULL;
         ErrorInfo e = {};
 
         put(b->files[0].copy, "", 0600);
-        put("/etc/x", "kept\n", 0644);
-        ck_assert_int_eq(backup_restore(root, b, &e), -EBADMSG);
-        x = get("/etc/x");
-        ck_assert_str_eq(x, "kept\n");
+        ck_assert_int_eq(backup_load(root, NULL, b->id, &loaded, &e), -EBADMSG);
+}
+END_TEST
+
+/* Writes a manifest by hand into a new backup directory ID, with one copy
+ * of X_TEXT at files/etc/x. */
+static void forge(const char *id, const char *manifest) {
+        _cleanup_free_ char *m = NULL, *dir = NULL, *copy = NULL, *man = NULL;
+        char sum[65];
+
+        ck_assert_int_ge(asprintf(&dir, "%s" BACKUP_DIR "/%s/files/etc", root, id), 0);
+        ck_assert_int_eq(mkdir_all(dir), 0);
+        ck_assert_int_ge(asprintf(&copy, BACKUP_DIR "/%s/files/etc/x", id), 0);
+        put(copy, X_TEXT, 0600);
+        sha256_hex(X_TEXT, strlen(X_TEXT), sum);
+        ck_assert_int_ge(asprintf(&m, manifest, sum, sum), 0);
+        ck_assert_int_ge(asprintf(&man, BACKUP_DIR "/%s/manifest.json", id), 0);
+        put(man, m, 0600);
+}
+
+static const Profile *x_profile(void) {
+        /* A profile that owns /etc/x, as debian owns /etc/memcached.conf. */
+        static const Profile p = { .name = "test", .config = "/etc/x" };
+        return &p;
+}
+
+START_TEST(test_hostile_manifests) {
+        static const char *const bad[] = {
+                "{\"files\":[{\"path\":\"/../../tmp/x\",\"mode\":420,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}",
+                "{\"files\":[{\"path\":\"/etc/./x\",\"mode\":420,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}",
+                "{\"files\":[{\"path\":\"etc/x\",\"mode\":420,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}",
+                "{\"files\":[{\"path\":\"/etc/passwd\",\"mode\":420,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}",
+                "{\"files\":[{\"path\":null,\"mode\":420,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}",
+                "{\"files\":[{\"path\":\"/etc/x\",\"mode\":1e30,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}",
+                "{\"files\":[{\"path\":\"/etc/x\",\"mode\":99999,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}",
+                "{\"files\":[{\"path\":\"/etc/x\",\"mode\":420,\"uid\":-1,\"gid\":0,\"sha256\":\"%s\"}]}",
+                "{\"files\":[{\"path\":\"/etc/x\",\"mode\":420,\"uid\":0,\"gid\":4294967295,\"sha256\":\"%s\"}]}",
+                "{\"files\":[{\"path\":\"/etc/x\",\"mode\":420,\"uid\":0,\"gid\":0,\"sha256\":null}]}%s",
+                "{\"files\":[{\"path\":\"/etc/x\",\"mode\":\"420\",\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}",
+                "{\"files\":[{\"path\":\"/etc/x\",\"mode\":420,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"},{\"path\":\"/etc/x\",\"mode\":420,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}",
+                "{\"files\":17}%s",
+                "[%s]",
+        };
+        char id[32];
+
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                Backup *b = NULL;
+                ErrorInfo e = {};
+
+                snprintf(id, sizeof id, "20260101T0000%02zuZ", i);
+                forge(id, bad[i]);
+                ck_assert_msg(backup_load(root, x_profile(), id, &b, &e) == -EBADMSG, "manifest %zu was accepted", i);
+                ck_assert_ptr_null(b);
+        }
+        /* The same manifest with sane fields is fine. */
+        forge("20260102T000000Z",
+              "{\"files\":[{\"path\":\"/etc/x\",\"mode\":420,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}");
+        {
+                _cleanup_(backup_freep) Backup *b = NULL;
+                ErrorInfo e = {};
+                ck_assert_int_eq(backup_load(root, x_profile(), NULL, &b, &e), 0);
+                ck_assert_str_eq(b->id, "20260102T000000Z");
+                ck_assert_uint_eq(b->files[0].mode, 0644);
+        }
+}
+END_TEST
+
+START_TEST(test_incomplete_skipped) {
+        _cleanup_(backup_freep) Backup *good = create_x(), *b = NULL;
+        _cleanup_free_ char *dir = NULL;
+        Backup **v = NULL;
+        size_t n = 0;
+        ErrorInfo e = {};
+
+        /* A later directory without a manifest: listed, never picked. */
+        ck_assert_int_ge(asprintf(&dir, "%s" BACKUP_DIR "/29991231T235959Z", root), 0);
+        ck_assert_int_eq(mkdir(dir, 0700), 0);
+        ck_assert_int_eq(backup_list(root, NULL, &v, &n, &e), 0);
+        ck_assert_uint_eq(n, 2);
+        ck_assert_int_eq(v[1]->status, BACKUP_INCOMPLETE);
+        backup_list_free(v, n);
+        ck_assert_int_eq(backup_load(root, NULL, NULL, &b, &e), 0);
+        ck_assert_str_eq(b->id, good->id);
+        backup_free(TAKE_PTR(b));
+        ck_assert_int_eq(backup_load(root, NULL, "29991231T235959Z", &b, &e), -EBADMSG);
+        ck_assert_ptr_nonnull(strstr(e.detail, "incomplete"));
+}
+END_TEST
+
+START_TEST(test_stale_removed) {
+        _cleanup_free_ char *tmp = NULL;
+        _cleanup_(backup_freep) Backup *b = create_x();
+        struct stat st;
+
+        ck_assert_int_ge(asprintf(&tmp, "%s" BACKUP_DIR "/.tmp-abcdef", root), 0);
+        ck_assert_int_eq(mkdir(tmp, 0700), 0);
+        ck_assert_int_eq(backup_remove_stale(root), 0);
+        ck_assert_int_eq(stat(tmp, &st), -1);
+        ck_assert_int_eq(errno, ENOENT);
 }
 END_TEST
 
@@ -282,6 +399,9 @@ static Suite *backup_suite(void) {
         tcase_add_test(tc, test_restore_tampered);
         tcase_add_test(tc, test_restore_tampered_second);
         tcase_add_test(tc, test_restore_truncated_copy);
+        tcase_add_test(tc, test_hostile_manifests);
+        tcase_add_test(tc, test_incomplete_skipped);
+        tcase_add_test(tc, test_stale_removed);
         suite_add_tcase(s, tc);
         return s;
 }
