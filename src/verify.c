@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
@@ -134,6 +135,115 @@ int verify_parse_socket_link(const char *link, ino_t *ret) {
         return 0;
 }
 
+int verify_parse_status_uids(const char *text, uid_t ret[4]) {
+        /* uid_t is 32 bits; (uid_t) -1 is never a process's uid. */
+        const long uid_max = LONG_MAX < UINT32_MAX ? LONG_MAX : (long) UINT32_MAX - 1;
+
+        for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+                uid_t uids[4];
+
+                if (strncmp(l, "Uid:", 4) != 0)
+                        continue;
+                l += 4;
+                for (size_t i = 0; i < ELEMENTSOF(uids); i++) {
+                        char num[16];
+                        size_t len;
+                        long v;
+
+                        l += strspn(l, " \t");
+                        len = strcspn(l, " \t\n");
+                        if (len == 0 || len >= sizeof num)
+                                return -EBADMSG;
+                        memcpy(num, l, len);
+                        num[len] = '\0';
+                        if (safe_atol(num, 0, uid_max, &v) < 0)
+                                return -EBADMSG;
+                        uids[i] = (uid_t) v;
+                        l += len;
+                }
+                memcpy(ret, uids, sizeof uids);
+                return 0;
+        }
+        return -EBADMSG;
+}
+
+int verify_process_uids(pid_t pid, uid_t ret[4]) {
+        _cleanup_close_ int fd = -1;
+        char path[64], text[4096];
+        size_t have = 0;
+
+        snprintf(path, sizeof path, "/proc/%d/status", (int) pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? -ESRCH : -errno;
+        /* The Uid: line comes within the first few hundred bytes. */
+        while (have < sizeof text - 1) {
+                ssize_t k = read(fd, text + have, sizeof text - 1 - have);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return errno == ESRCH ? -ESRCH : -errno;
+                if (k == 0)
+                        break;
+                have += (size_t) k;
+        }
+        text[have] = '\0';
+        return verify_parse_status_uids(text, ret);
+}
+
+/* The socket fds of a process in ascending fd order, read 1 KiB of
+ * directory entries at a time: procfs formats as many entries as the buffer
+ * holds, so readdir()'s 32 KiB would cost ~1.4 ms on a memcached with
+ * 10,000 connections; 1 KiB holds about 40. */
+typedef struct FdScan {
+        int dir;
+        ssize_t size, off;
+        char buf[1024] __attribute__((aligned(8)));
+} FdScan;
+
+static void fd_scan_done(FdScan *s) {
+        closep(&s->dir);
+}
+
+/* -ESRCH when the process is gone. */
+static int fd_scan_open(FdScan *s, pid_t pid) {
+        char path[64];
+
+        snprintf(path, sizeof path, "/proc/%d/fd", (int) pid);
+        s->dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (s->dir < 0)
+                return errno == ENOENT ? -ESRCH : -errno;
+        s->size = s->off = 0;
+        return 0;
+}
+
+/* The inode of the next socket fd: 1, or 0 at the end (or once the process
+ * is gone). */
+static int fd_scan_next(FdScan *s, ino_t *ret) {
+        for (;;) {
+                const struct dirent64 *de;
+                char target[64];
+                ssize_t l;
+
+                if (s->off >= s->size) {
+                        s->size = syscall(SYS_getdents64, s->dir, s->buf, sizeof s->buf);
+                        s->off = 0;
+                        if (s->size <= 0)
+                                return 0;
+                }
+                de = (const struct dirent64 *) (s->buf + s->off);
+                s->off += de->d_reclen;
+                if (de->d_name[0] == '.')
+                        continue;
+                l = readlinkat(s->dir, de->d_name, target, sizeof target - 1);
+                if (l < 0)
+                        continue; /* closed meanwhile */
+                target[l] = '\0';
+                if (verify_parse_socket_link(target, ret) >= 0)
+                        return 1;
+        }
+}
+
 typedef struct DumpState {
         int protocol;
         VerifySocket *sockets;
@@ -187,17 +297,49 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data) {
         return MNL_CB_OK;
 }
 
+static int diag_open(struct mnl_socket **ret) {
+        struct mnl_socket *nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+
+        if (!nl)
+                return -errno;
+        if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+                int r = -errno;
+                mnl_socket_close(nl);
+                return r;
+        }
+        *ret = nl;
+        return 0;
+}
+
+/* Sends the dump request in BUF (32 KiB) and runs CB on every reply until
+ * the dump ends. CB stores its own error in *CB_ERROR. */
+static int diag_run(struct mnl_socket *nl, char *buf, mnl_cb_t cb, void *data, const int *cb_error) {
+        const struct nlmsghdr *nlh = (const struct nlmsghdr *) buf;
+        unsigned portid = mnl_socket_get_portid(nl), seq = nlh->nlmsg_seq;
+        ssize_t k;
+        int r;
+
+        if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+                return -errno;
+        for (;;) {
+                k = mnl_socket_recvfrom(nl, buf, 32768);
+                if (k < 0)
+                        return -errno;
+                r = mnl_cb_run(buf, (size_t) k, seq, portid, cb, data);
+                if (r == MNL_CB_STOP)
+                        return 0;
+                if (r < 0)
+                        return *cb_error < 0 ? *cb_error : -errno;
+        }
+}
+
 /* One SOCK_DIAG_BY_FAMILY dump. STATES is the kernel-side filter: only
  * sockets in these states are sent to us at all. */
 static int diag_dump(struct mnl_socket *nl, int family, int protocol, uint32_t states, DumpState *st) {
         /* 32 KiB per read as `ss` uses; the kernel fills up to that much. */
         _cleanup_free_ char *buf = malloc(32768);
-        unsigned portid = mnl_socket_get_portid(nl);
-        unsigned seq = (unsigned) time(NULL) ^ (unsigned) (family << 8 | protocol);
         struct inet_diag_req_v2 *req;
         struct nlmsghdr *nlh;
-        ssize_t k;
-        int r;
 
         if (!buf)
                 return -ENOMEM;
@@ -205,26 +347,14 @@ static int diag_dump(struct mnl_socket *nl, int family, int protocol, uint32_t s
         nlh = mnl_nlmsg_put_header(buf);
         nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
         nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-        nlh->nlmsg_seq = seq;
+        nlh->nlmsg_seq = (unsigned) time(NULL) ^ (unsigned) (family << 8 | protocol);
         req = mnl_nlmsg_put_extra_header(nlh, sizeof *req);
         req->sdiag_family = (uint8_t) family;
         req->sdiag_protocol = (uint8_t) protocol;
         req->idiag_states = states;
 
-        if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-                return -errno;
-
         st->protocol = protocol;
-        for (;;) {
-                k = mnl_socket_recvfrom(nl, buf, 32768);
-                if (k < 0)
-                        return -errno;
-                r = mnl_cb_run(buf, (size_t) k, seq, portid, dump_cb, st);
-                if (r == MNL_CB_STOP)
-                        return 0;
-                if (r < 0)
-                        return st->error < 0 ? st->error : -errno;
-        }
+        return diag_run(nl, buf, dump_cb, st, &st->error);
 }
 
 /* Fallback when the kernel lacks the diag module for a protocol (ENOENT):
@@ -283,15 +413,11 @@ int verify_list_sockets(VerifySocket **ret, size_t *ret_n) {
         };
         _cleanup_(mnl_socket_closep) struct mnl_socket *nl = NULL;
         DumpState st = {};
-        int r = 0;
+        int r;
 
-        nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
-        if (!nl)
-                return -errno;
-        if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-                r = -errno;
-                goto finish;
-        }
+        r = diag_open(&nl);
+        if (r < 0)
+                return r;
 
         for (size_t i = 0; i < ELEMENTSOF(dumps); i++) {
                 r = diag_dump(nl, dumps[i].family, dumps[i].protocol, dumps[i].states, &st);
@@ -312,6 +438,13 @@ finish:
         return r;
 }
 
+static bool uid_in(uid_t uid, const uid_t uids[4]) {
+        for (size_t i = 0; i < 4; i++)
+                if (uids[i] == uid)
+                        return true;
+        return false;
+}
+
 int verify_owned_sockets(const pid_t *pids, size_t n_pids, const VerifySocket *all, size_t n_all,
                          VerifySocket **ret, size_t *ret_n) {
         _cleanup_free_ bool *found = calloc(n_all ?: 1, sizeof *found);
@@ -322,58 +455,50 @@ int verify_owned_sockets(const pid_t *pids, size_t n_pids, const VerifySocket *a
                 return -ENOMEM;
 
         for (size_t i = 0; i < n_pids; i++) {
-                _cleanup_close_ int fd = -1;
-                size_t candidates = 0, matched = 0;
-                struct stat st;
-                char path[64];
+                _cleanup_(fd_scan_done) FdScan scan = { .dir = -1 };
+                size_t own = 0, root = 0, matched_own = 0, matched_root = 0;
+                uid_t uids[4];
+                ino_t ino;
+                int r;
 
-                /* Sockets the process could own: those of its uid. */
-                snprintf(path, sizeof path, "/proc/%d", (int) pids[i]);
-                if (stat(path, &st) < 0)
+                r = verify_process_uids(pids[i], uids);
+                if (r == -ESRCH)
                         continue; /* exited meanwhile */
-                for (size_t k = 0; k < n_all; k++)
-                        candidates += all[k].uid == st.st_uid && !found[k];
-                if (candidates == 0)
+                if (r < 0)
+                        return r;
+                for (size_t k = 0; k < n_all; k++) {
+                        if (found[k])
+                                continue;
+                        if (uid_in(all[k].uid, uids))
+                                own++;
+                        else if (all[k].uid == 0)
+                                root++; /* made as root, before -u dropped it */
+                }
+                if (own + root == 0)
                         continue;
 
-                snprintf(path, sizeof path, "/proc/%d/fd", (int) pids[i]);
-                fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                if (fd < 0) {
-                        if (errno == ENOENT)
-                                continue;
-                        return -errno;
-                }
-                /* procfs lists fds in ascending order, so the listeners come
-                 * first. It formats as many entries as the buffer holds:
-                 * readdir()'s 32 KiB would cost ~1.4 ms on a memcached with
-                 * 10,000 connections; 1 KiB holds about 40. */
-                while (matched < candidates) {
-                        char buf[1024] __attribute__((aligned(8)));
-                        ssize_t size = syscall(SYS_getdents64, fd, buf, sizeof buf);
-
-                        if (size <= 0)
+                r = fd_scan_open(&scan, pids[i]);
+                if (r == -ESRCH)
+                        continue;
+                if (r < 0)
+                        return r;
+                /* All of a daemon's sockets were made under one set of
+                 * credentials: once any of its own uids is found, and all of
+                 * them are, no root-owned one is left to look for. */
+                while (matched_own < own || (matched_own == 0 && matched_root < root)) {
+                        if (fd_scan_next(&scan, &ino) <= 0)
                                 break; /* the end, or the process is gone */
-                        for (ssize_t off = 0; off < size && matched < candidates;) {
-                                const struct dirent64 *de = (const struct dirent64 *) (buf + off);
-                                char target[64];
-                                ssize_t l;
-                                ino_t ino;
-
-                                off += de->d_reclen;
-                                if (de->d_name[0] == '.')
+                        for (size_t k = 0; k < n_all; k++) {
+                                if (found[k] || all[k].inode != ino)
                                         continue;
-                                l = readlinkat(fd, de->d_name, target, sizeof target - 1);
-                                if (l < 0)
-                                        continue; /* closed meanwhile */
-                                target[l] = '\0';
-                                if (verify_parse_socket_link(target, &ino) < 0)
+                                if (uid_in(all[k].uid, uids))
+                                        matched_own++;
+                                else if (all[k].uid == 0)
+                                        matched_root++;
+                                else
                                         continue;
-                                for (size_t k = 0; k < n_all; k++)
-                                        if (!found[k] && all[k].inode == ino && all[k].uid == st.st_uid) {
-                                                found[k] = true;
-                                                owned[n++] = all[k];
-                                                matched++;
-                                        }
+                                found[k] = true;
+                                owned[n++] = all[k];
                         }
                 }
         }
@@ -381,6 +506,127 @@ int verify_owned_sockets(const pid_t *pids, size_t n_pids, const VerifySocket *a
         *ret = TAKE_PTR(owned);
         *ret_n = n;
         return 0;
+}
+
+typedef struct InodeList {
+        ino_t *inodes;
+        size_t n, allocated;
+        int error;
+} InodeList;
+
+static int inode_add(InodeList *l, ino_t ino) {
+        if (l->n == l->allocated) {
+                size_t a = l->allocated ? l->allocated * 2 : 8;
+                ino_t *p = reallocarray(l->inodes, a, sizeof *p);
+                if (!p)
+                        return -ENOMEM;
+                l->inodes = p;
+                l->allocated = a;
+        }
+        l->inodes[l->n++] = ino;
+        return 0;
+}
+
+static int unix_dump_cb(const struct nlmsghdr *nlh, void *data) {
+        InodeList *l = data;
+        const struct unix_diag_msg *m;
+        int r;
+
+        if (mnl_nlmsg_get_payload_len(nlh) < sizeof *m)
+                return MNL_CB_OK;
+        m = mnl_nlmsg_get_payload(nlh);
+        r = inode_add(l, (ino_t) m->udiag_ino);
+        if (r < 0) {
+                l->error = r;
+                return MNL_CB_ERROR;
+        }
+        return MNL_CB_OK;
+}
+
+/* Fallback without the unix_diag module: /proc/net/unix, where a listener
+ * has __SO_ACCEPTCON among its flags. */
+static int proc_net_unix_listeners(InodeList *l) {
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *line = NULL;
+        size_t size = 0;
+
+        f = fopen("/proc/net/unix", "re");
+        if (!f)
+                return -errno;
+        /* Num RefCount Protocol Flags Type St Inode Path */
+        while (getline(&line, &size, f) > 0) {
+                unsigned flags;
+                unsigned long inode;
+
+                if (sscanf(line, "%*s %*s %*s %x %*s %*s %lu", &flags, &inode) != 2)
+                        continue; /* the header line */
+                if (!(flags & 0x10000))
+                        continue;
+                int r = inode_add(l, (ino_t) inode);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* The inodes of the host's listening unix sockets. */
+static int unix_listeners(InodeList *l) {
+        _cleanup_(mnl_socket_closep) struct mnl_socket *nl = NULL;
+        _cleanup_free_ char *buf = malloc(32768);
+        struct unix_diag_req *req;
+        struct nlmsghdr *nlh;
+        int r;
+
+        if (!buf)
+                return -ENOMEM;
+        r = diag_open(&nl);
+        if (r < 0)
+                return r;
+
+        nlh = mnl_nlmsg_put_header(buf);
+        nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+        nlh->nlmsg_seq = (unsigned) time(NULL) ^ AF_UNIX;
+        req = mnl_nlmsg_put_extra_header(nlh, sizeof *req);
+        req->sdiag_family = AF_UNIX;
+        req->udiag_states = 1u << TCP_LISTEN;
+
+        r = diag_run(nl, buf, unix_dump_cb, l, &l->error);
+        if (r == -ENOENT || r == -EAFNOSUPPORT) {
+                l->n = 0;
+                r = proc_net_unix_listeners(l);
+        }
+        return r;
+}
+
+int verify_holds_unix_listener(const pid_t *pids, size_t n_pids, bool *ret) {
+        InodeList l = {};
+        bool holds = false;
+        int r;
+
+        r = unix_listeners(&l);
+        if (r < 0)
+                goto finish;
+        /* Only a daemon with no TCP or UDP socket is asked: a full read of
+         * its fds is then cheap, and its listener comes first anyway. */
+        for (size_t i = 0; i < n_pids && l.n > 0 && !holds; i++) {
+                _cleanup_(fd_scan_done) FdScan scan = { .dir = -1 };
+                ino_t ino;
+
+                r = fd_scan_open(&scan, pids[i]);
+                if (r == -ESRCH)
+                        continue;
+                if (r < 0)
+                        goto finish;
+                while (!holds && fd_scan_next(&scan, &ino) > 0)
+                        for (size_t k = 0; k < l.n && !holds; k++)
+                                holds = l.inodes[k] == ino;
+        }
+        *ret = holds;
+        r = 0;
+finish:
+        free(l.inodes);
+        return r;
 }
 
 char *verify_socket_to_string(const VerifySocket *s) {

@@ -44,13 +44,30 @@ int verify_parse_socket_link(const char *link, ino_t *ret);
 /* Every TCP listener and UDP socket of the host (IPv4 and IPv6). */
 int verify_list_sockets(VerifySocket **ret, size_t *ret_n);
 
+/* Parses the "Uid:" line of a /proc/PID/status text: the real, effective,
+ * saved and filesystem uid. -EBADMSG when there is no such line. */
+int verify_parse_status_uids(const char *text, uid_t ret[4]);
+
+/* The real, effective, saved and filesystem uid of PID, from
+ * /proc/PID/status. The owner of /proc/PID is not the process's uid: it is
+ * root for a process that is not dumpable. -ESRCH when the process is gone. */
+int verify_process_uids(pid_t pid, uid_t ret[4]);
+
 /* The sockets of ALL (a verify_list_sockets() result) that PIDS hold open.
- * Only sockets owned by the processes' uids can be theirs; the scan of each
- * process's fds stops once every such socket is found, so its cost follows
- * the listeners, not the connections (a daemon opens its listeners first,
- * at low fd numbers). */
+ * The kernel records as a socket's owner the fsuid of its creator, so a
+ * process's sockets have one of its uids, or uid 0 when it made them before
+ * dropping root. Only those are candidates, and the scan of each process's
+ * fds stops once every candidate of its own uids is found, so its cost
+ * follows the listeners, not the connections (a daemon opens its listeners
+ * first, at low fd numbers, and all under one set of credentials). Only a
+ * process none of whose candidates has its own uid is read to the end for
+ * root's. */
 int verify_owned_sockets(const pid_t *pids, size_t n_pids, const VerifySocket *all, size_t n_all,
                          VerifySocket **ret, size_t *ret_n);
+
+/* Whether one of PIDS holds a listening unix socket: memcached -s listens
+ * only there, with no TCP or UDP socket at all. */
+int verify_holds_unix_listener(const pid_t *pids, size_t n_pids, bool *ret);
 
 /* "127.0.0.1:11211" or "[::1]:11211" (malloc()ed, NULL on OOM). */
 char *verify_socket_to_string(const VerifySocket *s);
