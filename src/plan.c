@@ -137,15 +137,24 @@ int plan_check_live(const Profile *p, const char *root, Report *report, ErrorInf
                 f->has_service = true;
                 if (r < 0)
                         return r;
-                if (!s->active || !s->verified || s->live_hardened)
+                if (!s->active || s->live_state == LIVE_HARDENED)
                         continue;
-                r = policy_add_finding(&f->policy, "live-differs", SEVERITY_HIGH, 0,
-                                       "the running memcached (pid %ld) has %ld UDP socket%s and %zu listener%s on disallowed addresses; %s",
-                                       (long) s->main_pid_before ?: (long) s->main_pid_after, s->udp_sockets,
-                                       s->udp_sockets == 1 ? "" : "s", s->n_bad_listeners,
-                                       s->n_bad_listeners == 1 ? "" : "s",
-                                       f->changed ? "run 'memharden apply', which restarts it"
-                                                  : "the file is hardened: restart memcached to load it");
+                /* A running daemon that could not be judged fails the check
+                 * too: what cannot be seen cannot be called hardened. */
+                if (s->live_state != LIVE_EXPOSED)
+                        r = policy_add_finding(&f->policy, "live-unverified", SEVERITY_HIGH, 0,
+                                               "memcached runs (pid %ld), but none of its sockets could be found, so "
+                                               "its exposure cannot be verified; check it with 'ss -lntup' and "
+                                               "restart it if it is not on the hardened settings",
+                                               (long) s->main_pid_before ?: (long) s->main_pid_after);
+                else
+                        r = policy_add_finding(&f->policy, "live-differs", SEVERITY_HIGH, 0,
+                                               "the running memcached (pid %ld) has %ld UDP socket%s and %zu listener%s on disallowed addresses; %s",
+                                               (long) s->main_pid_before ?: (long) s->main_pid_after, s->udp_sockets,
+                                               s->udp_sockets == 1 ? "" : "s", s->n_bad_listeners,
+                                               s->n_bad_listeners == 1 ? "" : "s",
+                                               f->changed ? "run 'memharden apply', which restarts it"
+                                                          : "the file is hardened: restart memcached to load it");
                 if (r < 0)
                         return r;
                 report->compliant = false;

@@ -26,5 +26,6 @@ int plan_build(const Profile *p, const char *root, const char *listen, PlanMode 
 
 /* Reads the running daemon of every file (when ROOT is this host and a
  * service manager runs) and adds a "live-differs" finding where it is not
- * hardened, e.g. a hardened file that memcached has not been restarted on. */
+ * hardened, e.g. a hardened file that memcached has not been restarted on,
+ * and a "live-unverified" one where it runs but its sockets cannot be found. */
 int plan_check_live(const Profile *p, const char *root, Report *report, ErrorInfo *e);

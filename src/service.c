@@ -77,6 +77,19 @@ const char *service_manager_to_string(ServiceManager m) {
         }
 }
 
+const char *live_state_to_string(LiveState s) {
+        switch (s) {
+        case LIVE_HARDENED:
+                return "hardened";
+        case LIVE_EXPOSED:
+                return "exposed";
+        case LIVE_UNVERIFIED:
+                return "unverified";
+        default:
+                return NULL;
+        }
+}
+
 static bool root_is_host(const char *root) {
         return !root || streq_ptr(root, "/");
 }
@@ -185,6 +198,8 @@ struct json_object *service_report_to_json(const ServiceReport *r) {
         json_object_object_add(o, "stats_inter", json_string_or_null(r->stats_inter));
         json_object_object_add(o, "verified", json_object_new_boolean(r->verified));
         json_object_object_add(o, "live_hardened", json_object_new_boolean(r->live_hardened));
+        json_object_object_add(o, "live_state", json_string_or_null(live_state_to_string(r->live_state)));
+        json_object_object_add(o, "unix_socket", json_object_new_boolean(r->unix_socket));
         json_object_object_add(o, "restart_ms",
                                r->restart_ms >= 0 ? json_object_new_int64(r->restart_ms) : NULL);
         json_object_object_add(o, "message", json_string_or_null(r->message));
@@ -209,10 +224,12 @@ void service_report_print(FILE *f, const ServiceReport *r) {
                 fprintf(f, " (%s/%s)", r->active_state, r->sub_state ?: "-");
         fputc('\n', f);
 
-        if (r->verified) {
+        if (r->live_state == LIVE_UNVERIFIED)
+                fprintf(f, "live: could not verify: no socket of the daemon found; NOT hardened\n");
+        else if (r->verified) {
                 fprintf(f, "live: %ld UDP socket%s, TCP listeners:", r->udp_sockets, r->udp_sockets == 1 ? "" : "s");
                 if (r->n_listeners == 0)
-                        fprintf(f, " none");
+                        fprintf(f, r->unix_socket ? " none (a unix socket only)" : " none");
                 for (size_t i = 0; i < r->n_listeners; i++)
                         fprintf(f, " %s", r->listeners[i]);
                 if (r->stats_udpport >= 0)
@@ -354,11 +371,18 @@ int service_daemon_pids(pid_t main, pid_t **ret, size_t *ret_n) {
         return verify_find_pids(ret, ret_n);
 }
 
-/* One look at the sockets of PIDS, into the report. */
-static int inspect_sockets(const pid_t *pids, size_t n_pids, ServiceReport *r,
-                           VerifySocket **ret_sockets, size_t *ret_n) {
+/* Keeps the three ways of saying it in step. */
+static void set_live_state(ServiceReport *r, LiveState state) {
+        r->live_state = state;
+        r->verified = state == LIVE_HARDENED || state == LIVE_EXPOSED;
+        r->live_hardened = state == LIVE_HARDENED;
+}
+
+int service_inspect_sockets(const pid_t *pids, size_t n_pids, ServiceReport *r,
+                            VerifySocket **ret_sockets, size_t *ret_n) {
         _cleanup_free_ VerifySocket *all = NULL, *socks = NULL;
         size_t n_all = 0, n = 0, udp = 0, bad = 0;
+        bool unix_listener = false, alive = false;
         int k;
 
         /* The kernel's few listeners and UDP sockets first, then which of
@@ -369,6 +393,17 @@ static int inspect_sockets(const pid_t *pids, size_t n_pids, ServiceReport *r,
         k = verify_owned_sockets(pids, n_pids, all, n_all, &socks, &n);
         if (k < 0)
                 return k;
+        /* No network socket at all is right only for a daemon on a unix
+         * socket (-s). Any other one holds sockets this check cannot see
+         * (another network namespace, unreadable fds), and a daemon that
+         * cannot be seen must not pass for hardened. */
+        if (n == 0) {
+                k = verify_holds_unix_listener(pids, n_pids, &unix_listener);
+                if (k < 0)
+                        return k;
+                for (size_t i = 0; i < n_pids && !alive; i++)
+                        alive = verify_pid_alive(pids[i]);
+        }
 
         free_sockets_strings(r);
         verify_judge(socks, n, &udp, &bad);
@@ -392,12 +427,19 @@ static int inspect_sockets(const pid_t *pids, size_t n_pids, ServiceReport *r,
                         r->n_bad_listeners++;
                 }
         }
-        r->udp_sockets = (long) udp;
-        r->verified = true;
-        r->live_hardened = udp == 0 && bad == 0;
+        r->unix_socket = unix_listener;
+        if (n == 0 && !unix_listener) {
+                r->udp_sockets = -1; /* not "none": unknown */
+                set_live_state(r, alive ? LIVE_UNVERIFIED : LIVE_UNKNOWN);
+        } else {
+                r->udp_sockets = (long) udp;
+                set_live_state(r, udp == 0 && bad == 0 ? LIVE_HARDENED : LIVE_EXPOSED);
+        }
 
-        *ret_sockets = TAKE_PTR(socks);
-        *ret_n = n;
+        if (ret_sockets)
+                *ret_sockets = TAKE_PTR(socks);
+        if (ret_n)
+                *ret_n = n;
         return 0;
 }
 
@@ -419,12 +461,14 @@ static int inspect_live(pid_t main, bool wait_ready, ServiceReport *r) {
                 if (k < 0)
                         return k;
                 if (n_pids == 0) {
-                        r->verified = false; /* nothing runs: nothing to judge */
+                        set_live_state(r, LIVE_UNKNOWN); /* nothing runs: nothing to judge */
                         return 0;
                 }
-                k = inspect_sockets(pids, n_pids, r, &socks, &n);
+                k = service_inspect_sockets(pids, n_pids, r, &socks, &n);
                 if (k < 0)
                         return k;
+                if (r->unix_socket)
+                        return 0; /* no TCP listener to ask */
                 k = verify_query_stats(socks, n, STATS_TIMEOUT_MS, &udpport, &inter);
                 if (k >= 0) {
                         r->stats_udpport = udpport;
@@ -433,20 +477,34 @@ static int inspect_live(pid_t main, bool wait_ready, ServiceReport *r) {
                         /* The daemon's own word counts too: a UDP port in
                          * its settings means UDP is on somewhere. */
                         if (udpport > 0)
-                                r->live_hardened = false;
+                                set_live_state(r, LIVE_EXPOSED);
                         return 0;
                 }
                 if (now_ms() >= deadline || (main > 0 && !verify_pid_alive(main)))
-                        return 0; /* judged on the sockets alone */
+                        break; /* judged on the sockets alone */
                 usleep(50 * 1000);
         }
+
+        if (r->live_state != LIVE_UNVERIFIED)
+                return 0;
+        if (main > 0)
+                return service_report_note(r, "no TCP listener, UDP socket or unix socket of memcached (pid %d) "
+                                           "was found, so its exposure could not be verified",
+                                           (int) main);
+        return service_report_note(r, "no TCP listener, UDP socket or unix socket of the running memcached "
+                                   "processes was found, so their exposure could not be verified");
 }
 
 static int fail_verify(ServiceReport *r, ErrorInfo *e) {
         char detail[400] = "";
         size_t n = 0;
 
-        if (r->udp_sockets > 0)
+        if (r->live_state == LIVE_UNVERIFIED)
+                n += (size_t) snprintf(detail + n, sizeof detail - n,
+                                       "none of the daemon's sockets could be found, so it cannot be verified");
+        else if (r->live_state == LIVE_UNKNOWN)
+                n += (size_t) snprintf(detail + n, sizeof detail - n, "no memcached process was found to verify");
+        else if (r->udp_sockets > 0)
                 n += (size_t) snprintf(detail + n, sizeof detail - n, "%ld UDP socket%s open", r->udp_sockets,
                                        r->udp_sockets == 1 ? "" : "s");
         else if (r->stats_udpport > 0)
@@ -505,7 +563,7 @@ int service_restart_verify(const Profile *p, const char *root, const char *insta
                 failed_attempt_set(instance, false); /* nothing was attempted */
                 /* Nothing restarted: still record what is running. */
                 if (report->active && inspect_live(report->main_pid_after, false, report) < 0)
-                        report->verified = false;
+                        set_live_state(report, LIVE_UNKNOWN);
                 return 0;
         }
 
@@ -538,7 +596,7 @@ int service_live_state(const Profile *p, const char *root, const char *instance,
                 if (r < 0)
                         return error_set(e, r, "verify", "memcached", 0, NULL,
                                          "cannot read the daemon's sockets: %s", strerror(-r));
-                report->active = report->n_listeners > 0 || report->udp_sockets > 0;
+                report->active = report->live_state != LIVE_UNKNOWN;
                 return 0;
         }
 

@@ -18,6 +18,7 @@
 #include "profile.h"
 
 struct json_object;
+struct VerifySocket;
 
 typedef enum ServiceManager {
         MANAGER_NONE,
@@ -40,6 +41,17 @@ typedef struct ServiceOptions {
 
 #define SERVICE_TIMEOUT_DEFAULT 90u
 
+/* What the live check concluded. */
+typedef enum LiveState {
+        LIVE_UNKNOWN,           /* not checked, or no daemon runs */
+        LIVE_HARDENED,          /* no UDP socket, every listener allowed (or a unix socket only) */
+        LIVE_EXPOSED,           /* a UDP socket or port, or a listener on a disallowed address */
+        LIVE_UNVERIFIED,        /* a daemon runs, but none of its sockets could be found */
+} LiveState;
+
+/* "hardened", "exposed", "unverified"; NULL for LIVE_UNKNOWN. */
+const char *live_state_to_string(LiveState s);
+
 typedef struct ServiceReport {
         ServiceManager manager;
         char *unit;                  /* "memcached.service", "memcached@a.service", or the init script */
@@ -55,8 +67,10 @@ typedef struct ServiceReport {
         size_t n_bad_listeners;
         long stats_udpport;          /* from `stats settings`, -1 unknown */
         char *stats_inter;           /* from `stats settings`, NULL unknown */
-        bool verified;               /* the socket check ran */
+        bool verified;               /* the socket check ran and found the daemon's sockets */
         bool live_hardened;          /* verified, no UDP socket, every listener allowed */
+        LiveState live_state;        /* the same, with "could not verify" told apart */
+        bool unix_socket;            /* the daemon listens on a unix socket (-s) and on no network */
         long restart_ms;             /* how long the restart took (stop to started), -1 if none */
         char *message;               /* notes for the user, "; "-separated */
         char *output;                /* captured init script / invoke-rc.d output */
@@ -71,8 +85,8 @@ void service_report_init(ServiceReport *r, ServiceManager m);
 /* New reference: {"manager","unit","restarted","was_active","active",
  * "active_state","sub_state","result","main_pid_before","main_pid_after",
  * "udp_sockets","listeners":[...],"bad_listeners":[...],"stats_udpport",
- * "stats_inter","verified","live_hardened","restart_ms","message","output"};
- * unknown values are null. NULL on OOM. */
+ * "stats_inter","verified","live_hardened","live_state","unix_socket",
+ * "restart_ms","message","output"}; unknown values are null. NULL on OOM. */
 struct json_object *service_report_to_json(const ServiceReport *r);
 
 /* A few human-readable lines. */
@@ -126,3 +140,10 @@ int service_sysv_run(const Profile *p, const char *instance, const ServiceOption
 /* The memcached PIDs whose sockets to inspect: MAIN if non-zero, else all
  * memcached processes. */
 int service_daemon_pids(pid_t main, pid_t **ret, size_t *ret_n);
+
+/* One look at the sockets of PIDS, judged into R (live_state, verified,
+ * live_hardened, udp_sockets, listeners, unix_socket). Running daemons none
+ * of whose sockets is found are LIVE_UNVERIFIED, never hardened. The
+ * daemon's sockets go to *RET_SOCKETS (may be NULL). */
+int service_inspect_sockets(const pid_t *pids, size_t n_pids, ServiceReport *r,
+                            struct VerifySocket **ret_sockets, size_t *ret_n);
