@@ -5,12 +5,19 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <json-c/json.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -192,6 +199,275 @@ START_TEST(test_owned_sockets_past_first_batch) {
 }
 END_TEST
 
+START_TEST(test_parse_status_uids) {
+        uid_t u[4] = { 7, 7, 7, 7 };
+
+        ck_assert_int_eq(verify_parse_status_uids("Name:\tmemcached\nUmask:\t0022\nState:\tS (sleeping)\n"
+                                                  "Uid:\t1000\t102\t0\t102\nGid:\t105\t105\t105\t105\n", u), 0);
+        ck_assert_uint_eq(u[0], 1000);
+        ck_assert_uint_eq(u[1], 102);
+        ck_assert_uint_eq(u[2], 0);
+        ck_assert_uint_eq(u[3], 102);
+        ck_assert_int_eq(verify_parse_status_uids("Uid: 4294967294 1 2 3", u), 0);
+        ck_assert_uint_eq(u[0], 4294967294u);
+
+        /* Missing, short or malformed: rejected, output untouched. */
+        u[0] = 7;
+        ck_assert_int_eq(verify_parse_status_uids("Name:\tmemcached\nGid:\t0\t0\t0\t0\n", u), -EBADMSG);
+        ck_assert_int_eq(verify_parse_status_uids("Uid:\t0\t0\t0\n", u), -EBADMSG);
+        ck_assert_int_eq(verify_parse_status_uids("Uid:\t0\t0\tx\t0\n", u), -EBADMSG);
+        ck_assert_int_eq(verify_parse_status_uids("Uid:\t-1\t0\t0\t0\n", u), -EBADMSG);
+        ck_assert_int_eq(verify_parse_status_uids("Uid:\t4294967295\t0\t0\t0\n", u), -EBADMSG);
+        ck_assert_int_eq(verify_parse_status_uids("XUid:\t0\t0\t0\t0\n", u), -EBADMSG);
+        ck_assert_int_eq(verify_parse_status_uids("", u), -EBADMSG);
+        ck_assert_uint_eq(u[0], 7);
+}
+END_TEST
+
+START_TEST(test_process_uids) {
+        uid_t u[4];
+
+        ck_assert_int_eq(verify_process_uids(getpid(), u), 0);
+        ck_assert_uint_eq(u[0], getuid());
+        ck_assert_uint_eq(u[1], geteuid());
+        ck_assert_int_eq(verify_process_uids((pid_t) 0x3ffffff0, u), -ESRCH); /* above pid_max */
+}
+END_TEST
+
+/* What a holder child reports once it is set up. */
+typedef struct Held {
+        uint16_t tcp, udp;
+} Held;
+
+typedef int (*HolderSetup)(Held *h);
+
+/* Forks a child that runs SETUP, reports what it holds through a pipe, and
+ * waits to be killed (holder_stop()). */
+static pid_t holder_start(HolderSetup setup, Held *ret) {
+        int p[2];
+        pid_t pid;
+
+        ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+        pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+                Held h = {};
+                close(p[0]);
+                if (setup(&h) < 0 || write(p[1], &h, sizeof h) != (ssize_t) sizeof h)
+                        _exit(1);
+                for (;;)
+                        pause();
+        }
+        close(p[1]);
+        ck_assert_int_eq(read(p[0], ret, sizeof *ret), (ssize_t) sizeof *ret);
+        close(p[0]);
+        return pid;
+}
+
+static void holder_stop(pid_t pid) {
+        kill(pid, SIGKILL);
+        (void) waitpid(pid, NULL, 0);
+}
+
+/* A socket bound on 127.0.0.1 with an ephemeral port, left open; in the
+ * child, so failures return instead of asserting. */
+static int child_bind(int type, uint16_t *ret_port) {
+        struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        socklen_t len = sizeof a;
+        int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+
+        if (fd < 0 || bind(fd, (struct sockaddr *) &a, sizeof a) < 0 ||
+            (type == SOCK_STREAM && listen(fd, 16) < 0) ||
+            getsockname(fd, (struct sockaddr *) &a, &len) < 0)
+                return -1;
+        *ret_port = ntohs(a.sin_port);
+        return 0;
+}
+
+static int child_drop_to_nobody(void) {
+        if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0)
+                return -1;
+        return 0;
+}
+
+static int setup_nothing(Held *h) {
+        (void) h;
+        return 0;
+}
+
+static int setup_udp(Held *h) {
+        return child_bind(SOCK_DGRAM, &h->udp);
+}
+
+/* memcached -s: a listening unix socket and nothing else. */
+static int setup_unix(Held *h) {
+        struct sockaddr_un a = { .sun_family = AF_UNIX };
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        int n = snprintf(a.sun_path + 1, sizeof a.sun_path - 1, "memharden-test-%d", (int) getpid());
+
+        (void) h;
+        /* An abstract name: nothing is left on disk. */
+        if (fd < 0 || bind(fd, (struct sockaddr *) &a, (socklen_t) (offsetof(struct sockaddr_un, sun_path) + 1 + n)) < 0 ||
+            listen(fd, 16) < 0)
+                return -1;
+        return 0;
+}
+
+/* UDP on in a network namespace of its own: the socket exists, but not
+ * where memharden looks. It is bound to the wildcard of a namespace with no
+ * interface up, so nothing can reach it. */
+static int setup_udp_other_netns(Held *h) {
+        struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(11211) };
+        int fd;
+
+        (void) h;
+        if (unshare(CLONE_NEWNET) < 0)
+                return -1;
+        fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0 || bind(fd, (struct sockaddr *) &a, sizeof a) < 0)
+                return -1;
+        return 0;
+}
+
+/* Sockets made by root under the filesystem uid of nobody: the kernel
+ * gives them that owner, and /proc/PID stays root's (the euid's). */
+static int setup_fsuid_nobody(Held *h) {
+        setfsuid(65534);
+        if ((uid_t) setfsuid((uid_t) -1) != 65534)
+                return -1;
+        if (child_bind(SOCK_STREAM, &h->tcp) < 0 || child_bind(SOCK_DGRAM, &h->udp) < 0)
+                return -1;
+        return 0;
+}
+
+/* Sockets made as root before dropping to nobody (a daemon's -u): they
+ * belong to root, and /proc/PID, dumpable again, to nobody. */
+static int setup_root_made_then_dropped(Held *h) {
+        if (child_bind(SOCK_STREAM, &h->tcp) < 0 || child_bind(SOCK_DGRAM, &h->udp) < 0)
+                return -1;
+        if (child_drop_to_nobody() < 0 || prctl(PR_SET_DUMPABLE, 1) < 0)
+                return -1;
+        return 0;
+}
+
+static uid_t proc_owner(pid_t pid) {
+        char path[64];
+        struct stat st;
+
+        snprintf(path, sizeof path, "/proc/%d", (int) pid);
+        ck_assert_int_eq(stat(path, &st), 0);
+        return st.st_uid;
+}
+
+/* The sockets a process holds are found whatever /proc/PID's owner says:
+ * those it made as root before dropping privileges, and those made under a
+ * filesystem uid other than its euid. */
+START_TEST(test_owned_sockets_dropped_privileges) {
+        static const struct {
+                HolderSetup setup;
+                uid_t proc_uid, socket_uid;
+        } cases[] = {
+                { setup_root_made_then_dropped, 65534, 0 },
+                { setup_fsuid_nobody, 0, 65534 },
+        };
+
+        if (geteuid() != 0) {
+                fprintf(stderr, "test_owned_sockets_dropped_privileges: skipped, needs root (setresuid)\n");
+                return;
+        }
+        for (size_t c = 0; c < ELEMENTSOF(cases); c++) {
+                _cleanup_free_ VerifySocket *all = NULL, *socks = NULL;
+                size_t n_all, n;
+                Held h;
+                pid_t pid = holder_start(cases[c].setup, &h);
+
+                /* The situation the case is about. */
+                ck_assert_uint_eq(proc_owner(pid), cases[c].proc_uid);
+
+                ck_assert_int_eq(verify_list_sockets(&all, &n_all), 0);
+                ck_assert_int_eq(verify_owned_sockets(&pid, 1, all, n_all, &socks, &n), 0);
+                holder_stop(pid);
+                ck_assert_msg(n == 2, "case %zu: %zu sockets attributed, expected 2", c, n);
+                for (size_t i = 0; i < n; i++) {
+                        ck_assert_uint_eq(socks[i].uid, cases[c].socket_uid);
+                        ck_assert_uint_eq(socks[i].port, socks[i].protocol == IPPROTO_TCP ? h.tcp : h.udp);
+                }
+        }
+}
+END_TEST
+
+/* The judgement of a running process by its sockets: no socket found is
+ * "could not verify", never hardened, unless it listens on a unix socket. */
+START_TEST(test_inspect_sockets_states) {
+        ServiceReport r = {};
+        Held h;
+        pid_t pid;
+
+        /* Nothing to see: a process holding no socket at all. */
+        pid = holder_start(setup_nothing, &h);
+        service_report_init(&r, MANAGER_NONE);
+        ck_assert_int_eq(service_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
+        holder_stop(pid);
+        ck_assert_int_eq(r.live_state, LIVE_UNVERIFIED);
+        ck_assert(!r.verified);
+        ck_assert(!r.live_hardened);
+        ck_assert(!r.unix_socket);
+        ck_assert_int_eq(r.udp_sockets, -1);
+
+        /* UDP on, in a network namespace memharden does not see. */
+        if (geteuid() == 0) {
+                pid = holder_start(setup_udp_other_netns, &h);
+                ck_assert_int_eq(service_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
+                holder_stop(pid);
+                ck_assert_int_eq(r.live_state, LIVE_UNVERIFIED);
+                ck_assert(!r.live_hardened);
+        }
+
+        /* memcached -s: a unix socket only is hardened. */
+        pid = holder_start(setup_unix, &h);
+        ck_assert_int_eq(service_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
+        holder_stop(pid);
+        ck_assert_int_eq(r.live_state, LIVE_HARDENED);
+        ck_assert(r.verified);
+        ck_assert(r.live_hardened);
+        ck_assert(r.unix_socket);
+        ck_assert_int_eq(r.udp_sockets, 0);
+
+        /* UDP on loopback: exposed. */
+        pid = holder_start(setup_udp, &h);
+        ck_assert_int_eq(service_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
+        holder_stop(pid);
+        ck_assert_int_eq(r.live_state, LIVE_EXPOSED);
+        ck_assert(r.verified);
+        ck_assert(!r.live_hardened);
+        ck_assert(!r.unix_socket);
+        ck_assert_int_eq(r.udp_sockets, 1);
+
+        /* A process that is gone: nothing runs, nothing to judge. */
+        ck_assert_int_eq(service_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
+        ck_assert_int_eq(r.live_state, LIVE_UNKNOWN);
+        ck_assert(!r.live_hardened);
+        service_report_done(&r);
+}
+END_TEST
+
+START_TEST(test_holds_unix_listener) {
+        bool holds = true;
+        Held h;
+        pid_t pid;
+
+        pid = holder_start(setup_unix, &h);
+        ck_assert_int_eq(verify_holds_unix_listener(&pid, 1, &holds), 0);
+        ck_assert(holds);
+        holder_stop(pid);
+
+        pid = holder_start(setup_udp, &h);
+        ck_assert_int_eq(verify_holds_unix_listener(&pid, 1, &holds), 0);
+        ck_assert(!holds);
+        holder_stop(pid);
+}
+END_TEST
+
 /* A fake memcached answering one `stats settings` on a loopback listener. */
 START_TEST(test_query_stats) {
         _cleanup_close_ int lfd = -1;
@@ -292,7 +568,22 @@ START_TEST(test_report_json) {
         ck_assert(json_object_object_get_ex(o, "listeners", &v));
         ck_assert_int_eq(json_object_array_length(v), 1);
         ck_assert_str_eq(json_object_get_string(json_object_array_get_idx(v, 0)), "127.0.0.1:11211");
+        /* Not judged: no state, and not hardened. */
+        ck_assert(json_object_object_get_ex(o, "live_state", &v));
+        ck_assert_ptr_null(v);
+        ck_assert(json_object_object_get_ex(o, "live_hardened", &v));
+        ck_assert(!json_object_get_boolean(v));
+        ck_assert(json_object_object_get_ex(o, "unix_socket", &v));
+        ck_assert(!json_object_get_boolean(v));
         json_object_put(o);
+
+        r.live_state = LIVE_UNVERIFIED;
+        o = service_report_to_json(&r);
+        ck_assert(json_object_object_get_ex(o, "live_state", &v));
+        ck_assert_str_eq(json_object_get_string(v), "unverified");
+        json_object_put(o);
+        ck_assert_str_eq(live_state_to_string(LIVE_HARDENED), "hardened");
+        ck_assert_str_eq(live_state_to_string(LIVE_EXPOSED), "exposed");
 
         ck_assert_str_eq(service_manager_to_string(MANAGER_NONE), "none");
         ck_assert_str_eq(service_manager_to_string(MANAGER_SYSV), "sysv");
@@ -326,6 +617,11 @@ static Suite *verify_suite(void) {
         tcase_add_test(tc, test_judge);
         tcase_add_test(tc, test_live_sockets);
         tcase_add_test(tc, test_owned_sockets_past_first_batch);
+        tcase_add_test(tc, test_parse_status_uids);
+        tcase_add_test(tc, test_process_uids);
+        tcase_add_test(tc, test_owned_sockets_dropped_privileges);
+        tcase_add_test(tc, test_inspect_sockets_states);
+        tcase_add_test(tc, test_holds_unix_listener);
         tcase_add_test(tc, test_query_stats);
         tcase_add_test(tc, test_query_stats_timeout);
         tcase_add_test(tc, test_spawn);
