@@ -461,12 +461,16 @@ int backup_load(const char *root, const Profile *p, const char *id, Backup **ret
                 for (size_t i = n; i > 0 && !b; i--)
                         if (v[i - 1]->status == BACKUP_COMPLETE)
                                 b = TAKE_PTR(v[i - 1]);
+                if (!b && n == 0)
+                        r = error_set(e, -ENOENT, "roll back", base, 0, "memharden has not changed anything here",
+                                      "there are no backups");
+                else if (!b)
+                        r = error_set(e, -ENOENT, "roll back", base, 0, "list them with 'memharden backups'",
+                                      "there are no complete backups; the newest, %s, is %s: %s", v[n - 1]->id,
+                                      backup_status_to_string(v[n - 1]->status), v[n - 1]->error);
                 backup_list_free(v, n);
                 if (!b)
-                        return error_set(e, -ENOENT, "roll back", base, 0,
-                                         n == 0 ? "memharden has not changed anything here"
-                                                : "list them with 'memharden backups'",
-                                         n == 0 ? "there are no backups" : "there are no complete backups");
+                        return r;
         }
         if (b->status != BACKUP_COMPLETE) {
                 r = error_set(e, -EBADMSG, "restore backup", b->id, 0,
