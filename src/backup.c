@@ -387,19 +387,22 @@ static int open_base(const char *root, int *ret_fd, ErrorInfo *e) {
         return r;
 }
 
+static int opendir_base(const char *root, DIR **ret, ErrorInfo *e) {
+        _cleanup_close_ int fd = -1;
+        int r = open_base(root, &fd, e);
+
+        return r < 0 ? r : opendir_at(fd, ".", ret);
+}
+
 int backup_list(const char *root, const Profile *p, Backup ***ret, size_t *ret_n, ErrorInfo *e) {
         _cleanup_(closedirp) DIR *d = NULL;
         Backup **v = NULL;
         size_t n = 0;
-        int fd, r;
+        int r;
 
-        r = open_base(root, &fd, e);
+        r = opendir_base(root, &d, e);
         if (r < 0 && r != -ENOENT)
                 return r;
-        if (r >= 0 && !(d = fdopendir(fd))) {
-                close(fd);
-                return -ENOMEM;
-        }
         r = 0;
         for (struct dirent *de; d && (de = readdir(d)); ) {
                 Backup *b, **w;
@@ -511,16 +514,11 @@ int backup_restore(const char *root, const Backup *b, ErrorInfo *e) {
 
 int backup_remove_stale(const char *root) {
         _cleanup_(closedirp) DIR *d = NULL;
-        int fd, r;
+        int r;
 
-        r = open_base(root, &fd, NULL);
+        r = opendir_base(root, &d, NULL);
         if (r < 0)
                 return r == -ENOENT ? 0 : r;
-        d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return -ENOMEM;
-        }
         for (struct dirent *de; (de = readdir(d)); )
                 if (strncmp(de->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX)) == 0) {
                         int k = rm_rf_at(dirfd(d), de->d_name);

@@ -468,7 +468,6 @@ static int add_instances(Config *c, ErrorInfo *e) {
         _cleanup_free_ char *dir = NULL, *dir_name = NULL;
         _cleanup_(closedirp) DIR *d = NULL;
         _cleanup_close_ int parent_fd = -1;
-        int fd;
         Instance *v = NULL;
         size_t n = 0;
         int r = 0;
@@ -481,14 +480,9 @@ static int add_instances(Config *c, ErrorInfo *e) {
         r = chase(c->root_fd, p->instance_dir, 0, &parent_fd, &dir_name, NULL);
         if (r < 0)
                 return r == -ENOENT ? 0 : error_set(e, r, "read", dir, 0, NULL, "%s", strerror(-r));
-        fd = openat(parent_fd, dir_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-                return errno == ENOENT ? 0 : error_set(e, -errno, "read", dir, 0, NULL, "%s", strerror(errno));
-        d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return -ENOMEM;
-        }
+        r = opendir_at(parent_fd, dir_name, &d);
+        if (r < 0)
+                return r == -ENOENT ? 0 : error_set(e, r, "read", dir, 0, NULL, "%s", strerror(-r));
 
         for (struct dirent *de; (de = readdir(d)); ) {
                 _cleanup_free_ char *name = NULL;

@@ -403,6 +403,21 @@ int root_write_file(const char *root, const char *path, const char *data, size_t
         return write_file_at(dir_fd, name, data, size, m);
 }
 
+int opendir_at(int dir_fd, const char *name, DIR **ret) {
+        int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        DIR *d;
+
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -ENOMEM;
+        }
+        *ret = d;
+        return 0;
+}
+
 static bool is_temp_of(const char *entry, const char *name) {
         size_t n = strlen(name), i = strlen(TEMP_INFIX);
 
@@ -412,15 +427,10 @@ static bool is_temp_of(const char *entry, const char *name) {
 
 int remove_stale_temps_at(int dir_fd, const char *name) {
         _cleanup_(closedirp) DIR *d = NULL;
-        int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), r = 0;
+        int r = opendir_at(dir_fd, ".", &d);
 
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return -errno;
-        }
+        if (r < 0)
+                return r;
         for (struct dirent *de; (de = readdir(d)); ) {
                 struct stat st;
                 if (!is_temp_of(de->d_name, name) ||
@@ -460,7 +470,7 @@ int mkdtemp_at(int dir_fd, const char *prefix, char **ret_name, int *ret_fd) {
 static int rm_rf_depth(int dir_fd, const char *name, unsigned depth) {
         _cleanup_(closedirp) DIR *d = NULL;
         struct stat st;
-        int fd, r = 0;
+        int r;
 
         if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                 return errno == ENOENT ? 0 : -errno;
@@ -468,14 +478,9 @@ static int rm_rf_depth(int dir_fd, const char *name, unsigned depth) {
                 return unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
         if (depth == RM_DEPTH_MAX)
                 return -ELOOP;
-        fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return -errno;
-        }
+        r = opendir_at(dir_fd, name, &d);
+        if (r < 0)
+                return r;
         for (struct dirent *de; (de = readdir(d)); ) {
                 if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
                         continue;

@@ -13,6 +13,7 @@
  * on success; returned fds are O_CLOEXEC and owned by the caller.
  */
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
@@ -56,6 +57,10 @@ typedef struct WriteMeta {
  * the directory. */
 int write_file_at(int dir_fd, const char *name, const char *data, size_t size, const WriteMeta *m);
 int root_write_file(const char *root, const char *path, const char *data, size_t size, const WriteMeta *m);
+
+/* Opens directory NAME in DIR_FD ("." for DIR_FD itself) for readdir(),
+ * never through a symlink. */
+int opendir_at(int dir_fd, const char *name, DIR **ret);
 
 /* Removes temp files an interrupted write_file_at() left beside NAME. */
 int remove_stale_temps_at(int dir_fd, const char *name);
