@@ -107,6 +107,7 @@ int chase(int root_fd, const char *path, ChaseFlags flags, int *ret_dir_fd, char
                 size_t len = strcspn(s, "/");
                 char *rest = s + len;
                 bool last = rest[strspn(rest, "/")] == '\0';
+                bool dir_only = *rest == '/'; /* "x/" names a directory, as for the kernel */
                 if (*rest)
                         *rest++ = '\0';
 
@@ -148,7 +149,7 @@ int chase(int root_fd, const char *path, ChaseFlags flags, int *ret_dir_fd, char
                         link[k] = '\0';
                         if (link[0] == '/') /* the image's own "/" */
                                 walk_done(&w);
-                        if (asprintf(&next, "%s/%s", link, rest) < 0)
+                        if (asprintf(&next, "%s%s%s", link, dir_only ? "/" : "", rest) < 0)
                                 return -ENOMEM;
                         free(todo);
                         todo = TAKE_PTR(next);
@@ -156,6 +157,8 @@ int chase(int root_fd, const char *path, ChaseFlags flags, int *ret_dir_fd, char
                         continue;
                 }
 
+                if (last && dir_only && !S_ISDIR(st.st_mode))
+                        return -ENOTDIR;
                 if (last)
                         return chase_done(&w, cur, s, ret_dir_fd, ret_name, ret_path);
 

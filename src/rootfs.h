@@ -20,7 +20,8 @@
 #include <sys/types.h>
 
 typedef enum ChaseFlags {
-        CHASE_MKDIR       = 1 << 0, /* create missing directories on the way (mode 0700) */
+        CHASE_MKDIR       = 1 << 0, /* create missing directories on the way (mode 0755, as
+                                     * /var/backups is; what is private below them is 0700) */
         CHASE_NONEXISTENT = 1 << 1, /* the last component may be missing */
         CHASE_NOSYMLINKS  = 1 << 2, /* any symlink on the way is an error (-ELOOP) */
 } ChaseFlags;

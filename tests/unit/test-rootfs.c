@@ -554,16 +554,17 @@ START_TEST(test_chase_mkdir) {
 }
 END_TEST
 
-/* rootfs.h: CHASE_MKDIR creates missing directories with mode 0700. */
+/* rootfs.h: CHASE_MKDIR creates missing directories with mode 0755 (what is
+ * private, such as the backup directory, is made 0700 by root_open_dir()). */
 START_TEST(test_chase_mkdir_mode) {
         struct stat st;
 
         umask(0); /* the mode is chase()'s alone */
         assert_chase("/a/b/file", CHASE_MKDIR | CHASE_NONEXISTENT, "/a/b/file");
         stat_at(rfd, "a", &st);
-        ck_assert_msg((st.st_mode & 07777) == 0700, "ROOT/a made with mode %04o, want 0700", st.st_mode & 07777);
+        ck_assert_msg((st.st_mode & 07777) == 0755, "ROOT/a made with mode %04o, want 0755", st.st_mode & 07777);
         stat_at(rfd, "a/b", &st);
-        ck_assert_msg((st.st_mode & 07777) == 0700, "ROOT/a/b made with mode %04o, want 0700",
+        ck_assert_msg((st.st_mode & 07777) == 0755, "ROOT/a/b made with mode %04o, want 0755",
                       st.st_mode & 07777);
 }
 END_TEST
