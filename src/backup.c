@@ -349,9 +349,10 @@ static int backup_read(int base_fd, const char *id, const Profile *p, Backup **r
                 else if (k < 0)
                         r = k == -ENOMEM ? k : mark(b, BACKUP_DAMAGED, MANIFEST ": %s",
                                                     k == -EBADF ? "not a regular file" : strerror(-k));
-                else if (!(j = json_tokener_parse(text)) || !json_object_object_get_ex(j, "files", &files) ||
-                         !json_object_is_type(files, json_type_array))
-                        r = mark(b, BACKUP_DAMAGED, MANIFEST " is not a memharden manifest");
+                else if (!(j = json_tokener_parse(text)) || !json_object_is_type(j, json_type_object))
+                        r = mark(b, BACKUP_DAMAGED, MANIFEST " is not a JSON object");
+                else if (!json_object_object_get_ex(j, "files", &files) || !json_object_is_type(files, json_type_array))
+                        r = mark(b, BACKUP_DAMAGED, MANIFEST ": 'files' is not an array");
                 else {
                         size_t n = json_object_array_length(files);
                         created = string_field(j, "created");

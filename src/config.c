@@ -374,12 +374,11 @@ static const char *control_char(const char *text, size_t size, unsigned *ret_lin
         return NULL;
 }
 
-/* Reads PATH inside the root (DIR_FD/NAME when the caller resolved it
- * already) and parses the bytes read with the profile's lens: the tree is
+/* Reads PATH inside the root and parses the bytes read with the profile's lens: the tree is
  * the file by construction, never a fresh read by Augeas of something else. */
-static int add_file(Config *c, const char *path, int dir_fd, const char *name, const char *instance, ErrorInfo *e) {
-        _cleanup_close_ int own_dir = -1;
-        _cleanup_free_ char *own_name = NULL;
+static int add_file(Config *c, const char *path, const char *instance, ErrorInfo *e) {
+        _cleanup_close_ int dir_fd = -1;
+        _cleanup_free_ char *name = NULL;
         const char *bad;
         ConfigFile *f;
         unsigned line;
@@ -401,12 +400,7 @@ static int add_file(Config *c, const char *path, int dir_fd, const char *name, c
         }
         c->n_files++;
 
-        r = 0;
-        if (dir_fd < 0) {
-                r = chase(c->root_fd, path, 0, &own_dir, &own_name, NULL);
-                dir_fd = own_dir;
-                name = own_name;
-        }
+        r = chase(c->root_fd, path, 0, &dir_fd, &name, NULL);
         if (r >= 0)
                 r = read_file_at(dir_fd, name, &f->text, &f->size, &f->st);
         if (r == -ENOENT)
@@ -516,7 +510,9 @@ static int add_instances(Config *c, ErrorInfo *e) {
                         r = -ENOMEM;
                         break;
                 }
-                r = add_file(c, path, dirfd(d), v[i].file, v[i].name, e);
+                /* Resolved from the root again: an instance file may be a
+                 * link, followed inside the root like any other path. */
+                r = add_file(c, path, v[i].name, e);
         }
 finish:
         for (size_t i = 0; i < n; i++) {
@@ -553,7 +549,7 @@ int config_open(const Profile *p, const char *root, Config **ret, ErrorInfo *e) 
                 return error_set(e, -ELIBBAD, "start", "augeas", 0, NULL, "%s",
                                  c->aug ? aug_error_message(c->aug) : "out of memory");
 
-        r = add_file(c, p->config, -1, NULL, NULL, e);
+        r = add_file(c, p->config, NULL, e);
         if (r >= 0)
                 r = add_instances(c, e);
         if (r < 0)
