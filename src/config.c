@@ -136,7 +136,7 @@ static int arglist_push(ArgList *l, char letter, const char *value, const char *
         }
         Arg *a = &l->v[l->n];
         *a = (Arg) { .letter = letter, .line = line, .effective = effective };
-        if ((value && !(a->value = strdup(value))) || !(a->path = strdup(path))) {
+        if ((value && !(a->value = strdup(value))) || (path && !(a->path = strdup(path)))) {
                 free(a->value);
                 return -ENOMEM;
         }
@@ -149,63 +149,76 @@ static const char *last_component(const char *path) {
         return s ? s + 1 : path;
 }
 
-/* The label of a node path: its last component without a [N] index. */
-static int label_of(const char *path, char *buf, size_t size) {
-        const char *s = last_component(path);
-        size_t n = strcspn(s, "[");
-        if (n >= size)
-                return -ENAMETOOLONG;
-        memcpy(buf, s, n);
-        buf[n] = '\0';
-        return 0;
-}
-
 static void parent_of(const char *path, char *buf, size_t size) {
         snprintf(buf, size, "%.*s", (int) (last_component(path) - 1 - path), path);
 }
 
-/* Reads every option node EXPR selects, in document order, in the tree shape
- * of lenses/memharden_args.aug (.../short/l, .../long/listen). In a config
- * file, LINES are its top-level nodes and LINE_NO their line numbers; else
- * (LINES NULL) every option is on line FIXED_LINE. One node-set variable,
- * read by index, instead of a path lookup per node: linear in the file. */
-static int walk_options(augeas *aug, const char *expr, const Matches *lines, const unsigned *line_no,
+/* Only -l/--listen and -U/--udp-port are ever edited (policy.c), so only
+ * their options need a node path. */
+static bool is_editable(char letter) {
+        return letter == 'l' || letter == 'U';
+}
+
+/* Reads the options under the nodes LINES (a path without wildcards)
+ * selects, in document order, in the tree shape of
+ * lenses/memharden_args.aug: each such node holds "short" words of
+ * one-letter options, "long" words of one named option each, and maybe a
+ * trailing "#comment". In a config file LINES are its option lines and
+ * LINE_NO[J] the line number of the Jth of N_LINES; else (LINE_NO NULL)
+ * LINES is one argument list, all on line FIXED_LINE.
+ *
+ * One node-set variable over all these nodes, read by index in one pass:
+ * linear in the file. Augeas would count a node's same-named siblings to
+ * give its path, so the pass numbers lines and words itself, and builds a
+ * path only for an option an edit can need. */
+static int walk_options(augeas *aug, const char *lines, const unsigned *line_no, size_t n_lines,
                         unsigned fixed_line, bool skips_daemon_lines, const char *subject, ArgList *out,
                         ErrorInfo *e) {
-        char word[PATH_MAX], line[PATH_MAX], prev[PATH_MAX] = "", kind[16];
-        bool effective = true;
-        int n, k = 0, r = 0;
+        char expr[NODE_MAX], path[NODE_MAX];
+        const char *kind = NULL;   /* the word being read: "short" or "long" */
+        unsigned l = fixed_line, n_short = 0, n_long = 0, n_in_word = 0;
+        bool first = false, effective = true;
+        size_t j = 0;              /* lines seen */
+        int n, r = 0;
 
+        snprintf(expr, sizeof expr, "%s/descendant-or-self::*", lines);
         n = aug_defvar(aug, "mhopt", expr);
         if (n < 0)
                 return -EINVAL;
         for (int i = 0; i < n && r >= 0; i++) {
-                _cleanup_free_ char *path = NULL;
                 const char *label = NULL, *value = NULL;
                 const McOption *opt;
-                unsigned l = fixed_line;
 
-                if (aug_ns_path(aug, "mhopt", i, &path) < 0 || aug_ns_attr(aug, "mhopt", i, &value, &label, NULL) < 0) {
+                if (aug_ns_attr(aug, "mhopt", i, &value, &label, NULL) < 0 || !label) {
                         r = -EINVAL;
                         break;
                 }
-                parent_of(path, word, sizeof word);
-                parent_of(word, line, sizeof line);
-                bool first = strcmp(line, prev) != 0; /* the first option of its line */
-                if (first) {
-                        snprintf(prev, sizeof prev, "%s", line);
-                        effective = true;
-                }
-                if (lines) {
-                        while (k < lines->n && strcmp(lines->v[k], line) != 0)
-                                k++;
-                        if (k == lines->n) {
-                                r = -EINVAL;
-                                break;
+                /* A long word holds exactly one option, a short word only
+                 * one-letter ones: any other node is a word, the comment or
+                 * the next line. */
+                bool is_short = kind && strcmp(kind, "short") == 0;
+                if (!kind || (is_short ? label[0] == '\0' || label[1] != '\0' : n_in_word > 0)) {
+                        kind = NULL;
+                        if (i > 0 && (strcmp(label, "short") == 0 || strcmp(label, "long") == 0)) {
+                                kind = label[0] == 's' ? "short" : "long";
+                                n_in_word = 0;
+                                if (kind[0] == 's')
+                                        n_short++;
+                                else
+                                        n_long++;
+                        } else if (i == 0 || strcmp(label, "#comment") != 0) {
+                                if (line_no && j >= n_lines) {
+                                        r = -EINVAL;
+                                        break;
+                                }
+                                l = line_no ? line_no[j] : fixed_line;
+                                j++;
+                                n_short = n_long = 0;
+                                first = true;
                         }
-                        l = line_no[k];
+                        continue;
                 }
-                bool is_short = label_of(word, kind, sizeof kind) == 0 && strcmp(kind, "short") == 0;
+                n_in_word++;
 
                 opt = is_short && label[1] == '\0' ? mcopt_by_letter(label[0]) : mcopt_by_long(label);
                 if (!opt) {
@@ -229,9 +242,16 @@ static int walk_options(augeas *aug, const char *expr, const Matches *lines, con
                         break;
                 }
                 /* Debian's start scripts skip a line whose first word begins with -d or -h. */
-                if (first && skips_daemon_lines && is_short && (opt->letter == 'd' || opt->letter == 'h'))
-                        effective = false;
-                r = arglist_push(out, opt->letter, value, path, l, effective);
+                if (first) {
+                        effective = !(skips_daemon_lines && is_short && (opt->letter == 'd' || opt->letter == 'h'));
+                        first = false;
+                }
+                /* An option taking a value ends its word, so its label is
+                 * unique there and needs no index. */
+                if (is_editable(opt->letter))
+                        snprintf(path, sizeof path, "%s[%zu]/%s[%u]/%s", lines, j, kind,
+                                 is_short ? n_short : n_long, label);
+                r = arglist_push(out, opt->letter, value, is_editable(opt->letter) ? path : NULL, l, effective);
         }
         (void) aug_defvar(aug, "mhopt", NULL);
         return r;
@@ -302,20 +322,33 @@ static int walk_file(Config *c, const ConfigFile *f, const char *base, const cha
 
         if (p->store == STORE_ARG_LINES) {
                 _cleanup_free_ unsigned *lines = NULL;
+                size_t n_opts = 0;
+                int n;
 
-                r = match(c->aug, &nodes, "%s/*", base);
+                /* The line numbers of the option lines: read by index, as
+                 * asking Augeas for each node's path costs a count of its
+                 * same-named siblings. */
+                snprintf(in, sizeof in, "%s/*", base);
+                n = aug_defvar(c->aug, "mhline", in);
+                r = n < 0 ? -EINVAL : nonblank_lines(text, (size_t) n, &lines);
+                for (int i = 0; i < n && r >= 0; i++) {
+                        const char *label = NULL;
+                        if (aug_ns_attr(c->aug, "mhline", i, NULL, &label, NULL) < 0)
+                                r = -EINVAL;
+                        else if (streq_ptr(label, "options"))
+                                lines[n_opts++] = lines[i];
+                }
+                (void) aug_defvar(c->aug, "mhline", NULL);
                 if (r < 0)
                         return r;
-                r = nonblank_lines(text, (size_t) nodes.n, &lines);
-                if (r < 0)
-                        return r;
-                snprintf(in, sizeof in, "%s/options/*/*", base);
-                return walk_options(c->aug, in, &nodes, lines, 0, p->skips_daemon_lines, f->real_path,
+                snprintf(in, sizeof in, "%s/options", base);
+                return walk_options(c->aug, in, lines, n_opts, 0, p->skips_daemon_lines, f->real_path,
                                     &w->args, e);
         }
 
-        /* A shell variable: the last assignment wins, as in a shell. */
-        r = match(c->aug, &nodes, "%s/%s", base, p->variable);
+        /* A shell variable: the last assignment wins, as in a shell. Only
+         * that node's path is asked for: each costs a sibling count. */
+        r = match(c->aug, &nodes, "%s/%s[last()]", base, p->variable);
         if (r < 0)
                 return r;
         w->var_line = var_line(text, p->variable);
@@ -335,8 +368,7 @@ static int walk_file(Config *c, const ConfigFile *f, const char *base, const cha
                 e->line = w->var_line;
                 return r;
         }
-        snprintf(in, sizeof in, "%s/*/*", w->args_node);
-        return walk_options(c->aug, in, NULL, NULL, w->var_line, false, f->real_path, &w->args, e);
+        return walk_options(c->aug, w->args_node, NULL, 0, w->var_line, false, f->real_path, &w->args, e);
 }
 
 static void walk_done(Walk *w) {

@@ -21,7 +21,7 @@
 typedef struct Arg {
         char letter;      /* the short option, long forms normalised ('l' for --listen) */
         char *value;      /* NULL for a flag */
-        char *path;       /* the Augeas node of this option */
+        char *path;       /* the Augeas node of this option; NULL but for -l and -U, the only ones edited */
         unsigned line;    /* 1-based line in the file, 0 when unknown */
         bool effective;   /* false: the start script ignores its line */
 } Arg;
