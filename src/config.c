@@ -654,8 +654,9 @@ static int append_option(augeas *aug, const char *parent, const char *label, cha
         return aug_set(aug, p, value) < 0 ? -EINVAL : 0;
 }
 
-/* Applies EDITS to the tree. For a shell variable, VALUE is its new text
- * when already known, else the argument lens puts the edited list back. */
+/* Applies EDITS (in sort_edits() order) to the tree. For a shell variable,
+ * VALUE is its new text when already known, else the argument lens puts the
+ * edited list back. */
 static int edit_tree(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, const char *value,
                      ErrorInfo *e) {
         bool is_file = c->profile->store == STORE_ARG_LINES;
@@ -670,10 +671,9 @@ static int edit_tree(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits
         for (size_t i = 0; i < n_edits && r >= 0; i++)
                 if (edits[i].op == EDIT_SET && aug_set(c->aug, f->args[edits[i].arg].path, edits[i].value) < 0)
                         r = -EINVAL;
-        for (size_t a = f->n_args; a > 0 && r >= 0; a--)
-                for (size_t i = 0; i < n_edits && r >= 0; i++)
-                        if (edits[i].op == EDIT_DELETE && edits[i].arg == a - 1)
-                                r = remove_option(c->aug, f->args[a - 1].path, is_file);
+        for (size_t i = n_edits; i > 0 && r >= 0; i--) /* sorted by option: last first */
+                if (edits[i - 1].op == EDIT_DELETE)
+                        r = remove_option(c->aug, f->args[edits[i - 1].arg].path, is_file);
         for (size_t i = 0; i < n_edits && r >= 0; i++)
                 if (edits[i].op == EDIT_APPEND)
                         r = append_option(c->aug, is_file ? base : f->args_node,
@@ -731,7 +731,8 @@ static int line_starts(const char *text, size_t size, size_t **ret, size_t *ret_
 
 /* Renders one edited option line L (text LINE of LEN bytes, without its
  * newline) into OUT: its words put back through the argument lens from a
- * scratch copy of NODE with the line's edits applied. */
+ * scratch copy of NODE with the line's EDITS (in sort_edits() order)
+ * applied. */
 static int render_line(Config *c, const ConfigFile *f, const char *node, unsigned l, const Edit *edits,
                        size_t n_edits, const char *line, size_t len, FILE *out) {
         char scratch[PATH_MAX], p[NODE_MAX], comment[NODE_MAX] = "";
@@ -757,13 +758,14 @@ static int render_line(Config *c, const ConfigFile *f, const char *node, unsigne
                 if (aug_set(c->aug, p, edits[i].value) < 0)
                         return -EINVAL;
         }
-        for (size_t k = f->n_args; k > 0; k--)
-                for (size_t i = 0; i < n_edits; i++)
-                        if (edits[i].op == EDIT_DELETE && edits[i].arg == k - 1 && f->args[k - 1].line == l) {
-                                snprintf(p, sizeof p, "%s%s", scratch, f->args[k - 1].path + nl);
-                                if (remove_option(c->aug, p, false) < 0)
-                                        return -EINVAL;
-                        }
+        for (size_t i = n_edits; i > 0; i--) {
+                const Arg *a = &f->args[edits[i - 1].arg];
+                if (edits[i - 1].op != EDIT_DELETE || a->line != l)
+                        continue;
+                snprintf(p, sizeof p, "%s%s", scratch, a->path + nl);
+                if (remove_option(c->aug, p, false) < 0)
+                        return -EINVAL;
+        }
 
         if (count(c->aug, "%s/*", scratch) == 0) {
                 /* No option left: the line goes, its comment stays as a line. */
@@ -846,7 +848,7 @@ static int splice_values(Config *c, const ConfigFile *f, unsigned l, const Edit 
  * additions before trailing blank lines that are not empty. */
 static int render_lines(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text,
                         ErrorInfo *e) {
-        _cleanup_free_ size_t *starts = NULL;
+        _cleanup_free_ size_t *starts = NULL, *on_line = NULL;
         _cleanup_free_ char *buf = NULL;
         const char *text = input_of(f);
         size_t n_lines, size = 0, last = 0;
@@ -877,28 +879,40 @@ static int render_lines(Config *c, ConfigFile *f, const Edit *edits, size_t n_ed
         out = open_memstream(&buf, &size);
         if (!out)
                 return -ENOMEM;
-        for (size_t i = 0; i < n_lines && r >= 0; i++) {
+        /* How many options each line holds: a line all of whose options go,
+         * with no comment, simply goes, as render_line() would drop it. */
+        on_line = calloc(n_lines + 1, sizeof *on_line);
+        if (!on_line) {
+                fclose(out);
+                return -ENOMEM;
+        }
+        for (size_t a = 0; a < f->n_args; a++)
+                if (f->args[a].line >= 1 && f->args[a].line <= n_lines)
+                        on_line[f->args[a].line - 1]++;
+
+        /* EDITS are sorted by option, so each line's edits are the next run. */
+        for (size_t i = 0, k = 0; i < n_lines && r >= 0; i++) {
                 const char *line = text + starts[i];
-                size_t len = starts[i + 1] - starts[i] - 1;
-                const char *node = NULL;
+                size_t len = starts[i + 1] - starts[i] - 1, lo = k, deleted = 0;
                 char word[PATH_MAX], opts[PATH_MAX];
 
-                for (size_t k = 0; k < n_edits && !node; k++)
-                        if (edits[k].op != EDIT_APPEND && f->args[edits[k].arg].line == i + 1)
-                                node = f->args[edits[k].arg].path;
-                if (node) {
-                        r = splice_values(c, f, (unsigned) i + 1, edits, n_edits, text, starts[i],
+                while (k < n_edits && edits[k].op != EDIT_APPEND && f->args[edits[k].arg].line == i + 1)
+                        deleted += edits[k++].op == EDIT_DELETE;
+                if (k > lo && deleted == on_line[i] && !memchr(line, '#', len))
+                        ; /* the whole line goes */
+                else if (k > lo) {
+                        r = splice_values(c, f, (unsigned) i + 1, edits + lo, k - lo, text, starts[i],
                                           starts[i + 1], out);
                         if (r == -EAGAIN) {
-                                parent_of(node, word, sizeof word);  /* the -xyz word */
-                                parent_of(word, opts, sizeof opts);  /* its line */
-                                r = render_line(c, f, opts, (unsigned) i + 1, edits, n_edits, line, len, out);
+                                parent_of(f->args[edits[lo].arg].path, word, sizeof word); /* the -xyz word */
+                                parent_of(word, opts, sizeof opts);                       /* its line */
+                                r = render_line(c, f, opts, (unsigned) i + 1, edits + lo, k - lo, line, len, out);
                         }
                 } else
                         fwrite(line, 1, len + 1, out);
-                for (size_t k = 0; k < n_edits && i + 1 == last; k++)
-                        if (edits[k].op == EDIT_APPEND)
-                                fprintf(out, "-%c %s\n", edits[k].letter, edits[k].value);
+                for (size_t j = 0; j < n_edits && i + 1 == last; j++)
+                        if (edits[j].op == EDIT_APPEND)
+                                fprintf(out, "-%c %s\n", edits[j].letter, edits[j].value);
         }
         if (fclose(out) != 0 && r >= 0)
                 r = -errno;
@@ -978,22 +992,70 @@ static int render_var_line(Config *c, ConfigFile *f, char **ret_text) {
         return 0;
 }
 
-int config_change(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text, ErrorInfo *e) {
+typedef struct SortKey {
+        const ConfigFile *f;
+        const Edit *edits;
+} SortKey;
+
+static int cmp_edit(const void *a, const void *b, void *userdata) {
+        const SortKey *k = userdata;
+        size_t x = *(const size_t *) a, y = *(const size_t *) b;
+        const Edit *ex = &k->edits[x], *ey = &k->edits[y];
+        bool ax = ex->op == EDIT_APPEND, ay = ey->op == EDIT_APPEND;
+
+        if (ax != ay)
+                return ax - ay; /* additions last */
+        if (!ax && ex->arg != ey->arg)
+                return ex->arg < ey->arg ? -1 : 1;
+        return (x > y) - (x < y); /* else as the policy gave them */
+}
+
+/* EDITS ordered by the option they touch (so by line), additions last in
+ * their own order: every renderer then finds a line's edits as one run and
+ * removes options last first in one pass, linear in the edits. */
+static int sort_edits(const ConfigFile *f, const Edit *edits, size_t n, Edit **ret) {
+        _cleanup_free_ size_t *idx = calloc(n ?: 1, sizeof *idx);
+        Edit *v = calloc(n ?: 1, sizeof *v);
+        SortKey k = { f, edits };
+
+        if (!idx || !v) {
+                free(v);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++)
+                idx[i] = i;
+        qsort_r(idx, n, sizeof *idx, cmp_edit, &k);
+        for (size_t i = 0; i < n; i++)
+                v[i] = edits[idx[i]]; /* shallow: the values stay the policy's */
+        *ret = v;
+        return 0;
+}
+
+int config_change(Config *c, ConfigFile *f, const Edit *policy_edits, size_t n_edits, char **ret_text,
+                  ErrorInfo *e) {
         bool lines = c->profile->store == STORE_ARG_LINES;
         _cleanup_free_ char *text = NULL, *value = NULL;
+        _cleanup_free_ Edit *edits = NULL;
         int r = 0;
 
         if (n_edits == 0)
                 return (*ret_text = strdup(f->text)) ? 0 : -ENOMEM;
+        r = sort_edits(f, policy_edits, n_edits, &edits);
+        if (r < 0)
+                return r;
 
         /* The fast renderers first; each declines (-EAGAIN) where only the
          * lens's put of the whole edited tree is exact. */
         r = lines ? render_lines(c, f, edits, n_edits, &text, e) : splice_var(c, f, edits, n_edits, &value);
         if (r < 0 && r != -EAGAIN)
                 return r;
-        r = edit_tree(c, f, edits, n_edits, value, e);
-        if (r < 0)
-                return r;
+        /* The edited tree is needed only where the text is not known yet:
+         * for the lens's put, and for a shell variable's value. */
+        if (!text) {
+                r = edit_tree(c, f, edits, n_edits, value, e);
+                if (r < 0)
+                        return r;
+        }
         if (!text && !lines) {
                 r = render_var_line(c, f, &text);
                 if (r < 0 && r != -EAGAIN)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "diff.h"
 #include "util.h"
 
@@ -29,30 +30,42 @@ static bool others_unchanged(const ConfigFile *f, const Arg *args, size_t n) {
 
 /* Whether every line of F that holds no edited option is in TEXT, in order
  * and byte for byte: the edit rewrote only its own lines. */
-static bool lines_kept(const ConfigFile *f, const Edit *edits, size_t n_edits, const char *text) {
+static int lines_kept(const ConfigFile *f, const Edit *edits, size_t n_edits, const char *text, bool *ret) {
         const char *old = f->text, *new = text;
+        _cleanup_free_ bool *edited = NULL;
+        size_t n_lines = 1;
+
+        for (const char *p = old; (p = strchr(p, '\n')); p++)
+                n_lines++;
+        edited = calloc(n_lines + 1, sizeof *edited);
+        if (!edited)
+                return -ENOMEM;
+        if (n_edits > 0 && f->var_line <= n_lines)
+                edited[f->var_line] = true;
+        for (size_t i = 0; i < n_edits; i++)
+                if (edits[i].op != EDIT_APPEND && f->args[edits[i].arg].line <= n_lines)
+                        edited[f->args[edits[i].arg].line] = true;
 
         for (unsigned line = 1; *old; line++) {
                 size_t len = strcspn(old, "\n");
-                bool edited = f->var_line == line && n_edits > 0;
 
-                for (size_t i = 0; i < n_edits && !edited; i++)
-                        edited = edits[i].op != EDIT_APPEND && f->args[edits[i].arg].line == line;
-                if (!edited) {
+                if (!edited[line])
                         /* The next line of the new text that is this one. */
                         for (;;) {
                                 size_t nl = strcspn(new, "\n");
-                                if (!*new)
-                                        return false;
+                                if (!*new) {
+                                        *ret = false;
+                                        return 0;
+                                }
                                 bool same = nl == len && memcmp(new, old, len) == 0;
                                 new += nl + (new[nl] == '\n');
                                 if (same)
                                         break;
                         }
-                }
                 old += len + (old[len] == '\n');
         }
-        return true;
+        *ret = true;
+        return 0;
 }
 
 /* Reads the new TEXT back as memcached's start script would and runs the
@@ -73,7 +86,10 @@ static int check_converged(Config *c, const ConfigFile *f, const Edit *edits, si
                 r = error_set(e, -ENOTRECOVERABLE, "harden", f->real_path, 0,
                               "nothing was written; please report this file",
                               "the edited file would still need %zu edits", again.n_edits);
-        if (r >= 0 && (!others_unchanged(f, args, n) || !lines_kept(f, edits, n_edits, text)))
+        bool kept = false;
+        if (r >= 0)
+                r = lines_kept(f, edits, n_edits, text, &kept);
+        if (r >= 0 && (!others_unchanged(f, args, n) || !kept))
                 r = error_set(e, -ENOTRECOVERABLE, "harden", f->real_path, 0,
                               "nothing was written; please report this file",
                               "the edit would change more than the -l and -U options");
