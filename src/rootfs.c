@@ -179,15 +179,20 @@ int chase(int root_fd, const char *path, ChaseFlags flags, int *ret_dir_fd, char
         }
 }
 
+/* chase() from the directory ROOT itself. */
+static int root_chase(const char *root, const char *path, ChaseFlags flags, int *ret_dir_fd, char **ret_name) {
+        _cleanup_close_ int root_fd = -1;
+        int r = root_open(root, &root_fd);
+
+        return r < 0 ? r : chase(root_fd, path, flags, ret_dir_fd, ret_name, NULL);
+}
+
 int root_open_dir(const char *root, const char *path, ChaseFlags flags, int *ret_fd) {
-        _cleanup_close_ int root_fd = -1, dir_fd = -1;
+        _cleanup_close_ int dir_fd = -1;
         _cleanup_free_ char *name = NULL;
         int r, fd;
 
-        r = root_open(root, &root_fd);
-        if (r < 0)
-                return r;
-        r = chase(root_fd, path, flags | ((flags & CHASE_MKDIR) ? CHASE_NONEXISTENT : 0), &dir_fd, &name, NULL);
+        r = root_chase(root, path, flags | ((flags & CHASE_MKDIR) ? CHASE_NONEXISTENT : 0), &dir_fd, &name);
         if (r < 0)
                 return r;
         if ((flags & CHASE_MKDIR) && mkdirat(dir_fd, name, 0700) < 0 && errno != EEXIST)
@@ -251,14 +256,11 @@ int read_file_at(int dir_fd, const char *name, char **ret, size_t *ret_size, str
 }
 
 int root_read_file(const char *root, const char *path, char **ret, size_t *ret_size, struct stat *ret_st) {
-        _cleanup_close_ int root_fd = -1, dir_fd = -1;
+        _cleanup_close_ int dir_fd = -1;
         _cleanup_free_ char *name = NULL;
         int r;
 
-        r = root_open(root, &root_fd);
-        if (r < 0)
-                return r;
-        r = chase(root_fd, path, 0, &dir_fd, &name, NULL);
+        r = root_chase(root, path, 0, &dir_fd, &name);
         if (r < 0)
                 return r;
         return read_file_at(dir_fd, name, ret, ret_size, ret_st);
@@ -393,14 +395,11 @@ int write_file_at(int dir_fd, const char *name, const char *data, size_t size, c
 }
 
 int root_write_file(const char *root, const char *path, const char *data, size_t size, const WriteMeta *m) {
-        _cleanup_close_ int root_fd = -1, dir_fd = -1;
+        _cleanup_close_ int dir_fd = -1;
         _cleanup_free_ char *name = NULL;
         int r;
 
-        r = root_open(root, &root_fd);
-        if (r < 0)
-                return r;
-        r = chase(root_fd, path, CHASE_NONEXISTENT, &dir_fd, &name, NULL);
+        r = root_chase(root, path, CHASE_NONEXISTENT, &dir_fd, &name);
         if (r < 0)
                 return r;
         return write_file_at(dir_fd, name, data, size, m);

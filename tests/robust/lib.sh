@@ -7,12 +7,14 @@
 #
 # Results are judged by independent means (file bytes, sha256sum, stat,
 # find, jq on the manifests), never by memharden's own claims.
-set -u
-: "${MCARGS:?set by ctest}" "${MEMHARDEN:?set by ctest}" "${FIXTURES:?set by ctest}" "${MEMHARDEN_LENS_DIR:?set by ctest}"
-export MEMHARDEN_LENS_DIR
+#
+# The fixture roots, test_begin/fail/ok, expect_out/err/same and the
+# memcached oracle (effective) come from tests/cli/lib.sh; this file adds a
+# timeout to every run, skips, background processes and the sweeps.
+. "$(dirname "${BASH_SOURCE[0]}")/../cli/lib.sh"
 
 # Names a writer's temp files may have, as paths relative to the root
-# (extended regexp): write_file_atomic()'s NAME.memharden.XXXXXX, Augeas's
+# (extended regexp): write_file_at()'s NAME.memharden.XXXXXX, Augeas's
 # NAME.XXXXXX next to a config (its save mode "overwrite") and NAME.augnew /
 # NAME.augsave, and any *.tmp. None may be left once a clean run is over.
 TEMP_PATTERN='(\.memharden\.|\.tmp($|\.)|(^|/)\.tmp-|\.augnew$|\.augsave$|(^|/)etc/([^/]+/)*[^/]+\.[A-Za-z0-9]{6}$|manifest\.json\.)'
@@ -24,7 +26,6 @@ CMD_TIMEOUT=${ROBUST_CMD_TIMEOUT:-20}
 LOCK_FILE=/var/backups/memharden/.lock
 LOCK_MESSAGE="another memharden is running"
 
-TMP=$(mktemp -d /tmp/memharden-robust.XXXXXX)
 BG_PIDS=()
 cleanup() {
         local p
@@ -38,18 +39,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-PASSED=0
-FAILED=0
 SKIPPED=0
-CURRENT=""
 OUT="" ERR="" RC=0
-
-# root NAME: a fresh copy of fixture NAME; prints its path
-root() {
-        local d="$TMP/root.$RANDOM$RANDOM"
-        cp -a "$FIXTURES/$1" "$d"
-        echo "$d"
-}
 
 # run ARGS...: runs memharden under a timeout, sets OUT, ERR, RC
 run() {
@@ -58,16 +49,6 @@ run() {
         ERR=$(cat "$TMP/stderr")
 }
 
-test_begin() { CURRENT=$1; }
-fail() {
-        echo "FAIL: $CURRENT: $*" >&2
-        echo "  rc=$RC" >&2
-        echo "  stdout: ${OUT:0:2000}" >&2
-        echo "  stderr: ${ERR:0:2000}" >&2
-        FAILED=$((FAILED + 1))
-        return 1
-}
-ok() { PASSED=$((PASSED + 1)); echo "ok: $CURRENT"; }
 skip() { SKIPPED=$((SKIPPED + 1)); echo "skip: $CURRENT: $*"; }
 
 # A hang (timeout's 124/137) or a crash (abort, segfault, bus error, FPE,
@@ -81,9 +62,6 @@ expect_sane_rc() {
         esac
 }
 expect_rc() { expect_sane_rc && { [ "$RC" -eq "$1" ] || fail "exit code $RC, expected $1"; }; }
-expect_out() { grep -qF -- "$1" <<<"$OUT" || fail "stdout lacks '$1'"; }
-expect_err() { grep -qF -- "$1" <<<"$ERR" || fail "stderr lacks '$1'"; }
-expect_same() { cmp -s "$1" "$2" || fail "'$1' and '$2' differ"; }
 # expect_one_error_line: exactly one line on stderr
 expect_one_error_line() { [ "$(grep -c . <<<"$ERR")" = 1 ] || fail "not one message on stderr"; }
 
@@ -142,20 +120,6 @@ $d"
 # stops at its root.
 CLIMB=../../../../../../../../../../../../../../..
 
-# The options memcached really gets from a Debian config, as the start
-# script builds them (the packaged script's rules, not memharden's).
-debian_effective() {
-        perl -ne 's/(?<!\\)\#[^\#]*//g; s/\s+$//; s/^\s+//; next unless $_; next if /^\-[dh]/; next if /^[^\-]/; push @p, $_; END { print join(" ", @p), "\n" }' "$1"
-}
-# memcached's own view of an argument string (tests/oracle/mcargs.c).
-mc() { "$MCARGS" "$1"; }
-# What memcached would run with for config file F.
-effective() {
-        case "$1" in
-        *sysconfig*) (set -a; . "$1"; mc "-p $PORT -u $USER -m $CACHESIZE -c $MAXCONN ${OPTIONS:-}") ;;
-        *) mc "$(debian_effective "$1")" ;;
-        esac
-}
 HARDENED_VIEW="listen=127.0.0.1 udp=0 socket=none"
 
 # leftovers R: temp files anywhere under R (relative paths)
