@@ -21,6 +21,9 @@ int context_profile(const Context *c, const Profile **ret, ErrorInfo *e) {
                 return error_set(e, r, "detect the distribution of", c->root, 0,
                                  "use --profile debian|rhel to say how memcached is configured there",
                                  "os-release ID '%s' is neither Debian nor RHEL family", id ?: "unknown");
+        if (r == -ENOENT || r == -ENOTDIR)
+                return error_set(e, r, "open", c->root, 0, "give --root the directory of a mounted image",
+                                 "no such directory");
         if (r < 0)
                 return error_set(e, r, "detect the distribution of", c->root, 0, NULL, "%s", strerror(-r));
         return 0;

@@ -148,6 +148,12 @@ int profile_detect(const char *root, const Profile **ret, char **ret_id) {
         const char *family = NULL;
         int r = -ENOENT;
 
+        _cleanup_close_ int root_fd = -1;
+
+        r = root_open(root, &root_fd); /* a missing root is not an unknown distribution */
+        if (r < 0)
+                return r;
+        r = -ENOENT;
         /* Read inside the root: a link there, absolute or relative, means
          * the image's own files. */
         for (size_t i = 0; i < ELEMENTSOF(os_release) && r < 0; i++) {

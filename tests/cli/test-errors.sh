@@ -30,6 +30,13 @@ R=$(root debian-exposed); rm "$R/etc/memcached.conf"; snapshot
 run check --root "$R"
 expect_refused 3 "no such file" && ok
 
+test_begin "a --root that does not exist, exit 3, for every command"
+for cmd in check apply rollback; do
+        run $cmd --root "$TMP/no-such-root"
+        { expect_rc 3 && expect_err "cannot open '$TMP/no-such-root': no such directory" &&
+          [ ! -e "$TMP/no-such-root" ] || fail "$cmd: created the root"; } || break
+done && ok
+
 test_begin "config is a directory, exit 3"
 R=$(root debian-exposed); rm "$R/etc/memcached.conf"; mkdir "$R/etc/memcached.conf"; snapshot
 run apply --root "$R"
