@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "backup.h"
 #include "cli.h"
 #include "json-util.h"
+#include "rootfs.h"
 
 static json_object *backup_to_json(const Backup *b) {
         json_object *o = json_object_new_object(), *files = json_object_new_array();
@@ -35,6 +38,13 @@ int cmd_backups(const Context *c) {
         ErrorInfo e = {};
         int r;
 
+        _cleanup_close_ int root_fd = -1;
+        r = root_open(c->root, &root_fd);
+        if (r < 0)
+                return command_fail(c, &report, EXIT_INPUT,
+                                    error_set(&e, r, "open", c->root, 0, NULL, "%s",
+                                              r == -ENOENT || r == -ENOTDIR ? "no such directory" : strerror(-r)),
+                                    &e);
         /* Judged against the profile when there is one: a listing still
          * works on a root whose distribution is unknown. */
         (void) context_profile(c, &p, NULL);

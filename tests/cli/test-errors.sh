@@ -31,7 +31,7 @@ run check --root "$R"
 expect_refused 3 "no such file" && ok
 
 test_begin "a --root that does not exist, exit 3, for every command"
-for cmd in check apply rollback; do
+for cmd in check apply rollback backups; do
         run $cmd --root "$TMP/no-such-root"
         { expect_rc 3 && expect_err "cannot open '$TMP/no-such-root': no such directory" &&
           [ ! -e "$TMP/no-such-root" ] || fail "$cmd: created the root"; } || break
