@@ -4,7 +4,6 @@
 #include <augeas.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,12 +152,6 @@ static void parent_of(const char *path, char *buf, size_t size) {
         snprintf(buf, size, "%.*s", (int) (last_component(path) - 1 - path), path);
 }
 
-/* Only -l/--listen and -U/--udp-port are ever edited (policy.c), so only
- * their options need a node path. */
-static bool is_editable(char letter) {
-        return letter == 'l' || letter == 'U';
-}
-
 /* Reads the options under the nodes LINES (a path without wildcards)
  * selects, in document order, in the tree shape of
  * lenses/memharden_args.aug: each such node holds "short" words of
@@ -246,12 +239,14 @@ static int walk_options(augeas *aug, const char *lines, const unsigned *line_no,
                         effective = !(skips_daemon_lines && is_short && (opt->letter == 'd' || opt->letter == 'h'));
                         first = false;
                 }
-                /* An option taking a value ends its word, so its label is
+                /* Only the options the policy edits need a node path. An
+                 * option taking a value ends its word, so its label is
                  * unique there and needs no index. */
-                if (is_editable(opt->letter))
+                bool editable = policy_edits_letter(opt->letter);
+                if (editable)
                         snprintf(path, sizeof path, "%s[%zu]/%s[%u]/%s", lines, j, kind,
                                  is_short ? n_short : n_long, label);
-                r = arglist_push(out, opt->letter, value, is_editable(opt->letter) ? path : NULL, l, effective);
+                r = arglist_push(out, opt->letter, value, editable ? path : NULL, l, effective);
         }
         (void) aug_defvar(aug, "mhopt", NULL);
         return r;
