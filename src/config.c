@@ -55,8 +55,14 @@ static const char *get(augeas *aug, const char *path) {
         return aug_get(aug, path, &v) == 1 ? v : NULL;
 }
 
-static const char *getf(augeas *aug, char *buf, size_t size, const char *fmt, const char *arg) {
-        snprintf(buf, size, fmt, arg);
+static const char *getf(augeas *aug, char *buf, size_t size, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+static const char *getf(augeas *aug, char *buf, size_t size, const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(buf, size, fmt, ap);
+        va_end(ap);
         return get(aug, buf);
 }
 
@@ -601,9 +607,14 @@ int config_open(const Profile *p, const char *root, Config **ret, ErrorInfo *e) 
         return 0;
 }
 
-static int count(augeas *aug, const char *fmt, const char *arg) {
+static int count(augeas *aug, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int count(augeas *aug, const char *fmt, ...) {
         char expr[NODE_MAX];
-        snprintf(expr, sizeof expr, fmt, arg);
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(expr, sizeof expr, fmt, ap);
+        va_end(ap);
         return aug_match(aug, expr, NULL);
 }
 

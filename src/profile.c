@@ -23,7 +23,7 @@ static const Profile profiles[] = {
                 .lens = "Memharden_conf.lns",
                 .skips_daemon_lines = true,
                 .unit = "memcached.service",
-                .instance_unit = "memcached@%s.service",
+                .instance_unit = "memcached@.service",
                 .init_script = "/etc/init.d/memcached",
         },
         {
@@ -99,6 +99,21 @@ bool profile_owns(const Profile *p, const char *path) {
         dl = strlen(p->instance_dir);
         return strncmp(path, p->instance_dir, dl) == 0 && path[dl] == '/' && !strchr(path + dl + 1, '/') &&
                profile_instance_of(p, path + dl + 1, &name) >= 0;
+}
+
+int profile_unit_name(const Profile *p, const char *instance, char **ret) {
+        const char *at = p->instance_unit ? strchr(p->instance_unit, '@') : NULL;
+        char *s;
+
+        if (instance && at)
+                s = asprintf(&s, "%.*s%s%s", (int) (at + 1 - p->instance_unit), p->instance_unit, instance, at + 1) < 0
+                            ? NULL : s;
+        else
+                s = strdup(p->unit);
+        if (!s)
+                return -ENOMEM;
+        *ret = s;
+        return 0;
 }
 
 const char *profile_names(void) {

@@ -25,7 +25,7 @@ typedef struct Profile {
         /* Debian's start scripts drop whole lines that begin with -d or -h. */
         bool skips_daemon_lines;
         const char *unit;           /* "memcached.service" */
-        const char *instance_unit;  /* printf format with one %s, or NULL */
+        const char *instance_unit;  /* the template unit, "memcached@.service", or NULL */
         const char *init_script;    /* "/etc/init.d/memcached" */
 } Profile;
 
@@ -42,6 +42,10 @@ int profile_instance_of(const Profile *p, const char *basename, char **ret);
 /* Whether PATH (absolute, inside the root) is a config file of P: its main
  * config or an instance file. The only files a backup may restore. */
 bool profile_owns(const Profile *p, const char *path);
+
+/* The unit that runs INSTANCE (NULL: the main config): P's template unit
+ * with the instance name after its '@', else P's unit. malloc()ed. */
+int profile_unit_name(const Profile *p, const char *instance, char **ret);
 
 /* "debian|rhel", for messages. */
 const char *profile_names(void);

@@ -117,13 +117,9 @@ int service_systemd_run(const Profile *p, const char *instance, const ServiceOpt
         k = dlopen_libsystemd(&why);
         if (k < 0)
                 return error_set(e, k, "load", "libsystemd.so.0", 0, "install libsystemd0", "%s", why);
-        if (instance && p->instance_unit) {
-                if (asprintf(&unit, p->instance_unit, instance) < 0)
-                        return -ENOMEM;
-        } else
-                unit = strdup(p->unit);
-        if (!unit)
-                return -ENOMEM;
+        k = profile_unit_name(p, instance, &unit);
+        if (k < 0)
+                return k;
         report->unit = strdup(unit);
         if (!report->unit)
                 return -ENOMEM;

@@ -266,6 +266,27 @@ START_TEST(test_instance_of) {
 }
 END_TEST
 
+/* The unit of an instance comes from the template; without a template (or
+ * an instance) it is the main unit. */
+START_TEST(test_unit_name) {
+        const Profile *debian = profile_by_name("debian"), *rhel = profile_by_name("rhel");
+        char *u = NULL;
+
+        ck_assert_int_eq(profile_unit_name(debian, "a.b", &u), 0);
+        ck_assert_str_eq(u, "memcached@a.b.service");
+        free(u);
+        ck_assert_int_eq(profile_unit_name(debian, "%s", &u), 0);
+        ck_assert_str_eq(u, "memcached@%s.service");
+        free(u);
+        ck_assert_int_eq(profile_unit_name(debian, NULL, &u), 0);
+        ck_assert_str_eq(u, "memcached.service");
+        free(u);
+        ck_assert_int_eq(profile_unit_name(rhel, "a", &u), 0);
+        ck_assert_str_eq(u, "memcached.service");
+        free(u);
+}
+END_TEST
+
 static Suite *profile_suite(void) {
         Suite *s = suite_create("profile");
         TCase *tc = tcase_create("core");
@@ -285,6 +306,7 @@ static Suite *profile_suite(void) {
         tcase_add_test(tc, test_by_name);
         tcase_add_test(tc, test_names);
         tcase_add_test(tc, test_instance_of);
+        tcase_add_test(tc, test_unit_name);
         suite_add_tcase(s, tc);
         return s;
 }
