@@ -3,6 +3,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "live.h"
 #include "plan.h"
 
 /* memharden check: is memcached bound only to safe addresses, with UDP
@@ -18,7 +19,7 @@ int cmd_check(const Context *c) {
         if (r > 0)
                 return r;
 
-        r = plan_check_live(p, c->root, &report, &e);
+        r = live_check(p, c->root, &report, &e);
         if (r < 0)
                 return command_fail(c, &report, EXIT_RUNTIME, r, &e);
 

@@ -23,9 +23,3 @@ typedef enum PlanMode {
  * file's "changed" means the policy has edits for it. */
 int plan_build(const Profile *p, const char *root, const char *listen, PlanMode mode, Config **ret_config,
                Report *report, ErrorInfo *e);
-
-/* Reads the running daemon of every file (when ROOT is this host and a
- * service manager runs) and adds a "live-differs" finding where it is not
- * hardened, e.g. a hardened file that memcached has not been restarted on,
- * and a "live-unverified" one where it runs but its sockets cannot be found. */
-int plan_check_live(const Profile *p, const char *root, Report *report, ErrorInfo *e);
