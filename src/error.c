@@ -5,15 +5,23 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Copies S (NULL: "") into DST, cut to SIZE. A caller may hand back E's own
+ * field; copying a string onto itself is then a no-op, not an overlap. */
+static void copy_in(char *dst, size_t size, const char *s) {
+        if (s == dst)
+                return;
+        snprintf(dst, size, "%s", s ?: "");
+}
+
 int error_set(ErrorInfo *e, int r, const char *verb, const char *subject, unsigned line,
               const char *hint, const char *fmt, ...) {
         if (!e)
                 return r;
 
         e->verb = verb;
-        snprintf(e->subject, sizeof e->subject, "%s", subject ?: "");
+        copy_in(e->subject, sizeof e->subject, subject);
         e->line = line;
-        e->hint = hint;
+        copy_in(e->hint, sizeof e->hint, hint);
         e->detail[0] = '\0';
         if (fmt) {
                 va_list ap;
@@ -25,14 +33,16 @@ int error_set(ErrorInfo *e, int r, const char *verb, const char *subject, unsign
 }
 
 void error_set_hint(ErrorInfo *e, const char *fmt, ...) {
+        char hint[sizeof e->hint];
         va_list ap;
 
         if (!e)
                 return;
+        /* Formatted aside first: an argument may be E's old hint. */
         va_start(ap, fmt);
-        vsnprintf(e->hint_buf, sizeof e->hint_buf, fmt, ap);
+        vsnprintf(hint, sizeof hint, fmt, ap);
         va_end(ap);
-        e->hint = e->hint_buf;
+        memcpy(e->hint, hint, sizeof hint);
 }
 
 void error_format(const ErrorInfo *e, int r, char *buf, size_t size) {
@@ -51,7 +61,7 @@ void error_format(const ErrorInfo *e, int r, char *buf, size_t size) {
         if (e && e->line > 0)
                 APPEND(" line %u", e->line);
         APPEND(": %s", e && e->detail[0] ? e->detail : strerror(-r));
-        if (e && e->hint)
+        if (e && e->hint[0])
                 APPEND("; %s", e->hint);
 #undef APPEND
 }

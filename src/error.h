@@ -5,8 +5,10 @@
  * What went wrong, for the one message the command layer prints. Core
  * functions return a negative errno and, where the caller passed an ErrorInfo,
  * fill it with the subject (a path, a unit, an argument), a line, the detail
- * and a hint on what to do next. The caller owns the struct (no allocation, so
- * it can be filled on any failure path, including out-of-memory).
+ * and a hint on what to do next. The caller owns the struct and everything in
+ * it: strings are copied in, never borrowed, so a later error cannot change an
+ * earlier message. No allocation, so it can be filled on any failure path,
+ * including out-of-memory. Read it through error_format().
  */
 
 #include <limits.h>
@@ -17,16 +19,17 @@ typedef struct ErrorInfo {
         char subject[PATH_MAX];
         unsigned line;         /* 0: none */
         char detail[512];
-        const char *hint;      /* static string, hint_buf, or NULL */
-        char hint_buf[256];    /* for a hint made with error_set_hint() */
+        char hint[512];        /* "": none; room for a unit name (256) and more */
 } ErrorInfo;
 
-/* Fills E (if non-NULL) and returns R, so failures read `return error_set(...)`. */
+/* Fills E (if non-NULL) and returns R, so failures read `return error_set(...)`.
+ * SUBJECT, HINT and the detail are copied (cut to fit); NULL means none. */
 int error_set(ErrorInfo *e, int r, const char *verb, const char *subject, unsigned line,
               const char *hint, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
-/* Replaces E's hint with a formatted one. */
+/* Replaces E's hint with a formatted one (cut to fit). */
 void error_set_hint(ErrorInfo *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* "cannot VERB 'SUBJECT' line N: DETAIL; HINT" (parts left out when empty). */
+/* "cannot VERB 'SUBJECT' line N: DETAIL; HINT" (parts left out when empty;
+ * no detail means strerror(-R)). Always NUL-terminated, cut to SIZE. */
 void error_format(const ErrorInfo *e, int r, char *buf, size_t size);
