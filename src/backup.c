@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "cleanup.h"
 #include "json-util.h"
 #include "rootfs.h"
@@ -398,7 +399,7 @@ static int opendir_base(const char *root, DIR **ret, ErrorInfo *e) {
 int backup_list(const char *root, const Profile *p, Backup ***ret, size_t *ret_n, ErrorInfo *e) {
         _cleanup_(closedirp) DIR *d = NULL;
         Backup **v = NULL;
-        size_t n = 0;
+        size_t n = 0, allocated = 0;
         int r;
 
         r = opendir_base(root, &d, e);
@@ -406,19 +407,16 @@ int backup_list(const char *root, const Profile *p, Backup ***ret, size_t *ret_n
                 return r;
         r = 0;
         for (struct dirent *de; d && (de = readdir(d)); ) {
-                Backup *b, **w;
+                Backup *b;
                 if (!id_is_sane(de->d_name))
                         continue; /* ".", "..", .lock and unfinished .tmp-* */
-                r = backup_read(dirfd(d), de->d_name, p, &b);
-                if (r < 0)
-                        break;
-                w = reallocarray(v, n + 1, sizeof *v);
-                if (!w) {
-                        backup_free(b);
+                if (!GREEDY_REALLOC(v, allocated, n + 1)) {
                         r = -ENOMEM;
                         break;
                 }
-                v = w;
+                r = backup_read(dirfd(d), de->d_name, p, &b);
+                if (r < 0)
+                        break;
                 v[n++] = b;
         }
         if (r < 0) {

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "cleanup.h"
+#include "lines.h"
 
 #define CONTEXT 3
 /* Past this many table cells, report the whole file as replaced. */
@@ -21,25 +23,15 @@ typedef struct Line {
 } Line;
 
 static int split_lines(const char *text, Line **ret, size_t *ret_n) {
-        size_t n = 0, cap = 16;
-        Line *v = malloc(cap * sizeof *v);
+        _cleanup_free_ Line *v = NULL;
+        size_t n = 0, allocated = 0;
 
-        if (!v)
-                return -ENOMEM;
-        for (const char *s = text; *s; ) {
-                const char *nl = strchr(s, '\n');
-                if (n == cap) {
-                        Line *w = reallocarray(v, cap *= 2, sizeof *v);
-                        if (!w) {
-                                free(v);
-                                return -ENOMEM;
-                        }
-                        v = w;
-                }
-                v[n++] = (Line) { s, nl ? (size_t) (nl - s) : strlen(s), nl != NULL };
-                s = nl ? nl + 1 : s + strlen(s);
+        FOREACH_LINE(l, text) {
+                if (!GREEDY_REALLOC(v, allocated, n + 1))
+                        return -ENOMEM;
+                v[n++] = (Line) { l.start, l.len, l.start[l.len] == '\n' };
         }
-        *ret = v;
+        *ret = TAKE_PTR(v);
         *ret_n = n;
         return 0;
 }

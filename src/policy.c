@@ -9,39 +9,35 @@
 #include <string.h>
 
 #include "addr.h"
+#include "array.h"
 #include "cleanup.h"
 
 /* What the listen rule puts in when nothing safe is left. */
 #define SAFE_DEFAULT_LISTEN "127.0.0.1"
 
-/* Results hold a handful of edits and findings: grow one at a time. */
 static int add_edit(PolicyResult *r, EditOp op, size_t arg, char letter, const char *value) {
-        Edit *e = reallocarray(r->edits, r->n_edits + 1, sizeof *e);
         char *v = NULL;
 
-        if (!e)
+        if (!GREEDY_REALLOC(r->edits, r->n_edits_allocated, r->n_edits + 1))
                 return -ENOMEM;
-        r->edits = e;
         if (value && !(v = strdup(value)))
                 return -ENOMEM;
-        e[r->n_edits++] = (Edit) { .op = op, .arg = arg, .letter = letter, .value = v };
+        r->edits[r->n_edits++] = (Edit) { .op = op, .arg = arg, .letter = letter, .value = v };
         return 0;
 }
 
 int policy_add_finding(PolicyResult *r, const char *id, Severity severity, unsigned line, const char *fmt, ...) {
-        Finding *f = reallocarray(r->findings, r->n_findings + 1, sizeof *f);
         char *m;
         va_list ap;
 
-        if (!f)
+        if (!GREEDY_REALLOC(r->findings, r->n_findings_allocated, r->n_findings + 1))
                 return -ENOMEM;
-        r->findings = f;
         va_start(ap, fmt);
         int k = vasprintf(&m, fmt, ap);
         va_end(ap);
         if (k < 0)
                 return -ENOMEM;
-        f[r->n_findings++] = (Finding) { .id = id, .severity = severity, .line = line, .message = m };
+        r->findings[r->n_findings++] = (Finding) { .id = id, .severity = severity, .line = line, .message = m };
         return 0;
 }
 

@@ -55,9 +55,9 @@ typedef struct Finding {
 
 typedef struct PolicyResult {
         Edit *edits;
-        size_t n_edits;
+        size_t n_edits, n_edits_allocated;
         Finding *findings;
-        size_t n_findings;
+        size_t n_findings, n_findings_allocated;
 } PolicyResult;
 
 /* LISTEN is the --listen value (already checked with policy_check_listen()),

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "lines.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -139,12 +140,15 @@ static char *os_release_value(const char *text, const char *key) {
         size_t kl = strlen(key);
         char *found = NULL;
 
-        for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
-                l += strspn(l, " \t");
-                if (strncmp(l, key, kl) != 0 || l[kl] != '=')
+        FOREACH_LINE(l, text) {
+                size_t skip = strspn(l.start, " \t"); /* stops at the '\n' */
+                const char *v = l.start + skip;
+                size_t n = l.len - skip;
+
+                if (n <= kl || strncmp(v, key, kl) != 0 || v[kl] != '=')
                         continue;
-                const char *v = l + kl + 1;
-                size_t n = strcspn(v, "\n");
+                v += kl + 1;
+                n -= kl + 1;
                 while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r'))
                         n--;
                 if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
