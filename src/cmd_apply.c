@@ -110,7 +110,7 @@ static int restart(const Context *c, const Profile *p, const Backup *b, Report *
                         continue;
                 }
                 f->has_service = true;
-                r = service_restart_verify(p, c->root, f->instance, &o, true, &f->service, e);
+                r = service_restart_verify(p, c->root, f->instance, &o, SERVICE_TRY_RESTART, true, &f->service, e);
                 done = i + 1;
                 if (r < 0)
                         break;
@@ -128,11 +128,16 @@ static int restart(const Context *c, const Profile *p, const Backup *b, Report *
                 ServiceReport again = {};
                 ErrorInfo e2 = {};
                 bool touched = f->changed && i < done;
+                /* The attempt that failed may have left its daemon stopped,
+                 * which a try-restart would leave alone: bring it back if it
+                 * ran before. */
+                bool failed_here = i + 1 == done && f->service.was_active;
 
                 f->changed = false; /* every file of this run is back as it was */
                 if (!touched)
                         continue;
-                k = service_restart_verify(p, c->root, f->instance, &o, false, &again, &e2);
+                k = service_restart_verify(p, c->root, f->instance, &o,
+                                           failed_here ? SERVICE_RESTART : SERVICE_TRY_RESTART, false, &again, &e2);
                 all_up = all_up && k >= 0;
                 (void) service_report_note(&f->service, "rolled back to backup %s; restarted again: %s",
                                            b->id, k < 0 ? "failed" : again.active ? "running" : "not running");

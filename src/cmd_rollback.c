@@ -104,7 +104,7 @@ int cmd_rollback(const Context *c) {
                 if (profile_instance_of(p, strrchr(f->path, '/') + 1, &instance) == -ENOMEM)
                         return command_fail(c, &report, EXIT_RUNTIME, -ENOMEM, NULL);
                 f->has_service = true;
-                r = service_restart_verify(p, c->root, instance, &o, false, &f->service, &e);
+                r = service_restart_verify(p, c->root, instance, &o, SERVICE_TRY_RESTART, false, &f->service, &e);
                 if (r < 0)
                         return command_fail(c, &report, EXIT_RUNTIME, r, &e);
         }

@@ -28,7 +28,7 @@ static int add_live_finding(FileResult *f) {
 }
 
 int live_check(const Profile *p, const char *root, Report *report, ErrorInfo *e) {
-        if (service_manager_detect(root) == MANAGER_NONE)
+        if (service_manager_detect(root) == &service_manager_none)
                 return 0;
 
         for (size_t i = 0; i < report->n_files; i++) {

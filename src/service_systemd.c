@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The systemd side of service.h: talks to PID 1 over the system bus with
- * sd-bus, the way systemctl does, without running systemctl.
+ * The systemd manager of service_manager.h: talks to PID 1 over the system
+ * bus with sd-bus, the way systemctl does, without running systemctl.
  */
-#include "service.h"
+#include "service_manager.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -20,14 +20,6 @@
 #define SD_MANAGER "org.freedesktop.systemd1.Manager"
 #define SD_UNIT "org.freedesktop.systemd1.Unit"
 #define SD_SERVICE "org.freedesktop.systemd1.Service"
-
-/* ErrorInfo.hint is a borrowed string; this holds the formatted one. */
-static char journal_hint[300];
-
-static const char *hint_for(const char *unit) {
-        snprintf(journal_hint, sizeof journal_hint, "see 'journalctl -u %s'", unit);
-        return journal_hint;
-}
 
 typedef struct JobWait {
         const char *path;       /* our job, once queued */
@@ -102,34 +94,38 @@ static int bus_open(sd_bus **ret) {
         return sym_sd_bus_open_system(ret);
 }
 
-int service_systemd_run(const Profile *p, const char *instance, const ServiceOptions *o,
-                        ServiceAction action, ServiceReport *report, ErrorInfo *e) {
-        _cleanup_(bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(bus_slot_unrefp) sd_bus_slot *slot = NULL;
-        _cleanup_(bus_error_freep) sd_bus_error err = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *unit = NULL, *path = NULL, *load = NULL, *job = NULL;
-        JobWait w = {};
-        const char *s, *method, *why;
-        long deadline;
+/* Every systemd installation has libsystemd0: without it, no systemd. */
+static bool systemd_detect(void) {
+        return dlopen_libsystemd(NULL) >= 0 && sym_sd_booted() > 0;
+}
+
+/* Loads libsystemd, names the unit in report->unit and connects. */
+static int systemd_connect(const Profile *p, const char *instance, ServiceReport *report, sd_bus **ret,
+                           ErrorInfo *e) {
+        const char *why;
         int k;
 
         k = dlopen_libsystemd(&why);
         if (k < 0)
                 return error_set(e, k, "load", "libsystemd.so.0", 0, "install libsystemd0", "%s", why);
-        k = profile_unit_name(p, instance, &unit);
+        k = profile_unit_name(p, instance, &report->unit);
         if (k < 0)
                 return k;
-        report->unit = strdup(unit);
-        if (!report->unit)
-                return -ENOMEM;
-
-        k = bus_open(&bus);
+        k = bus_open(ret);
         if (k < 0)
                 return error_set(e, k, "connect", "system bus", 0, "is dbus running?", "%s", strerror(-k));
+        return 0;
+}
 
-        /* LoadUnit, not GetUnit: a unit that is merely not loaded right now
-         * (stopped, garbage-collected) is still found. */
+/* The object path and LoadState of UNIT. LoadUnit, not GetUnit: a unit that
+ * is merely not loaded right now (stopped, garbage-collected) is still found. */
+static int unit_load(sd_bus *bus, const char *unit, char **ret_path, char **ret_load, ErrorInfo *e) {
+        _cleanup_(bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(bus_error_freep) sd_bus_error err = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL;
+        const char *s;
+        int k;
+
         k = sym_sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "LoadUnit", &err, &reply, "s", unit);
         if (k < 0)
                 return bus_error(e, k, "load", unit, "LoadUnit failed", &err);
@@ -139,47 +135,42 @@ int service_systemd_run(const Profile *p, const char *instance, const ServiceOpt
         path = strdup(s);
         if (!path)
                 return -ENOMEM;
-        reply = sym_sd_bus_message_unref(reply);
 
-        k = sym_sd_bus_get_property_string(bus, SD_DEST, path, SD_UNIT, "LoadState", &err, &load);
+        k = sym_sd_bus_get_property_string(bus, SD_DEST, path, SD_UNIT, "LoadState", &err, ret_load);
         if (k < 0)
                 return bus_error(e, k, "load", unit, "cannot read LoadState", &err);
-        if (streq_ptr(load, "not-found") || streq_ptr(load, "masked")) {
-                report->active = false;
-                return service_report_note(report, "%s is %s, so nothing was restarted; "
-                                           "the new settings take effect when memcached is next started",
-                                           unit, streq_ptr(load, "masked") ? "masked" : "not installed");
-        }
+        *ret_path = TAKE_PTR(path);
+        return 0;
+}
 
-        k = read_state(bus, path, report);
-        if (k < 0)
-                return bus_error(e, k, "read", unit, "cannot read the unit state", &err);
-        report->main_pid_before = report->main_pid_after;
-        /* As try-restart sees it: activating (say, waiting to auto-restart)
-         * counts as running. */
-        report->was_active = report->active || streq_ptr(report->active_state, "activating");
+/* Subscribes to JobRemoved before the job is queued, so that its removal
+ * cannot slip past us. */
+static int job_watch(sd_bus *bus, const char *unit, JobWait *w, sd_bus_slot **ret_slot, ErrorInfo *e) {
+        _cleanup_(bus_error_freep) sd_bus_error err = SD_BUS_ERROR_NULL;
+        int k;
 
-        if (action == SERVICE_READ)
-                return 0;
-        if (action == SERVICE_TRY_RESTART && !report->was_active)
-                return service_report_note(report, "memcached is not running (%s is %s); it was not started, "
-                                           "the new settings take effect at its next start",
-                                           unit, report->active_state);
-
-        /* Subscribe before queueing the job, so its JobRemoved cannot slip
-         * past us. */
-        k = sym_sd_bus_match_signal(bus, &slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", job_removed, &w);
+        k = sym_sd_bus_match_signal(bus, ret_slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", job_removed, w);
         if (k < 0)
                 return bus_error(e, k, "restart", unit, "cannot watch jobs", NULL);
         k = sym_sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", &err, NULL, NULL);
         if (k < 0)
                 return bus_error(e, k, "restart", unit, "Subscribe failed", &err);
+        return 0;
+}
+
+/* Queues the restart job of UNIT; its object path in *RET_JOB. */
+static int job_queue(sd_bus *bus, const char *unit, ServiceAction action, char **ret_job, ErrorInfo *e) {
+        _cleanup_(bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(bus_error_freep) sd_bus_error err = SD_BUS_ERROR_NULL;
+        const char *method, *s;
+        char *job;
+        int k;
 
         if (action == SERVICE_RESTART) {
                 /* A unit that hit its start limit refuses to start until
                  * the failure is reset. */
                 (void) sym_sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", NULL, NULL,
-                                          "s", unit);
+                                              "s", unit);
                 method = "RestartUnit";
         } else
                 method = "TryRestartUnit";
@@ -193,10 +184,16 @@ int service_systemd_run(const Profile *p, const char *instance, const ServiceOpt
         job = strdup(s);
         if (!job)
                 return -ENOMEM;
-        w.path = job;
+        *ret_job = job;
+        return 0;
+}
 
-        deadline = now_ms() + (long) o->timeout_sec * 1000L;
-        while (!w.result) {
+/* Processes the bus until W's job is removed, at most TIMEOUT_SEC. */
+static int job_wait(sd_bus *bus, const char *unit, JobWait *w, unsigned timeout_sec, ErrorInfo *e) {
+        long deadline = now_ms() + (long) timeout_sec * 1000L;
+        int k;
+
+        while (!w->result) {
                 long now = now_ms();
 
                 k = sym_sd_bus_process(bus, NULL);
@@ -204,25 +201,98 @@ int service_systemd_run(const Profile *p, const char *instance, const ServiceOpt
                         return bus_error(e, k, "restart", unit, "lost the bus connection", NULL);
                 if (k > 0)
                         continue;
-                if (now >= deadline)
-                        return error_set(e, -ETIMEDOUT, "restart", unit, 0, hint_for(unit),
-                                         "the restart job did not finish within %u s", o->timeout_sec);
+                if (now >= deadline) {
+                        error_set(e, -ETIMEDOUT, "restart", unit, 0, NULL,
+                                  "the restart job did not finish within %u s", timeout_sec);
+                        error_set_hint(e, "see 'journalctl -u %s'", unit);
+                        return -ETIMEDOUT;
+                }
                 k = sym_sd_bus_wait(bus, (uint64_t) (deadline - now) * 1000u);
                 if (k < 0 && k != -EINTR)
                         return bus_error(e, k, "restart", unit, "lost the bus connection", NULL);
         }
+        return 0;
+}
 
-        _cleanup_free_ char *job_result = TAKE_PTR(w.result);
+/* Runs the restart job of the unit at PATH and checks that it runs after. */
+static int unit_restart(sd_bus *bus, const char *path, const ServiceOptions *o, ServiceAction action,
+                        ServiceReport *report, ErrorInfo *e) {
+        _cleanup_free_ char *job = NULL, *job_result = NULL;
+        /* Gone before what its callback points to. */
+        _cleanup_(bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        const char *unit = report->unit;
+        JobWait w = {};
+        int k;
+
+        k = job_watch(bus, unit, &w, &slot, e);
+        if (k < 0)
+                return k;
+        k = job_queue(bus, unit, action, &job, e);
+        if (k < 0)
+                return k;
+        w.path = job;
+        k = job_wait(bus, unit, &w, o->timeout_sec, e);
+        job_result = TAKE_PTR(w.result);
+        if (k < 0)
+                return k;
+
         k = read_state(bus, path, report);
         if (k < 0)
-                return bus_error(e, k, "read", unit, "cannot read the unit state", &err);
-
+                return bus_error(e, k, "read", unit, "cannot read the unit state", NULL);
         /* The job result alone is not enough: "done" for a Type=simple
          * service only means the process was forked. */
-        if (!streq_ptr(job_result, "done") || !report->active)
-                return error_set(e, -EIO, "restart", unit, 0, hint_for(unit),
-                                 "job %s: ActiveState=%s SubState=%s Result=%s", job_result,
-                                 report->active_state ?: "?", report->sub_state ?: "?", report->result ?: "?");
+        if (!streq_ptr(job_result, "done") || !report->active) {
+                error_set(e, -EIO, "restart", unit, 0, NULL, "job %s: ActiveState=%s SubState=%s Result=%s",
+                          job_result, report->active_state ?: "?", report->sub_state ?: "?", report->result ?: "?");
+                error_set_hint(e, "see 'journalctl -u %s'", unit);
+                return -EIO;
+        }
         report->restarted = true;
         return 0;
 }
+
+static int systemd_run(const Profile *p, const char *instance, const ServiceOptions *o, ServiceAction action,
+                       ServiceReport *report, ErrorInfo *e) {
+        _cleanup_(bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *path = NULL, *load = NULL;
+        const char *unit;
+        int k;
+
+        k = systemd_connect(p, instance, report, &bus, e);
+        if (k < 0)
+                return k;
+        unit = report->unit;
+        k = unit_load(bus, unit, &path, &load, e);
+        if (k < 0)
+                return k;
+        if (streq_ptr(load, "not-found") || streq_ptr(load, "masked")) {
+                report->active = false;
+                return service_report_note(report, "%s is %s, so nothing was restarted; "
+                                           "the new settings take effect when memcached is next started",
+                                           unit, streq_ptr(load, "masked") ? "masked" : "not installed");
+        }
+
+        k = read_state(bus, path, report);
+        if (k < 0)
+                return bus_error(e, k, "read", unit, "cannot read the unit state", NULL);
+        report->main_pid_before = report->main_pid_after;
+        /* As try-restart sees it: activating (say, waiting to auto-restart)
+         * counts as running. */
+        report->was_active = report->active || streq_ptr(report->active_state, "activating");
+
+        if (action == SERVICE_READ)
+                return 0;
+        if (action == SERVICE_TRY_RESTART && !report->was_active)
+                return service_report_note(report, "memcached is not running (%s is %s); it was not started, "
+                                           "the new settings take effect at its next start",
+                                           unit, report->active_state);
+        return unit_restart(bus, path, o, action, report, e);
+}
+
+const ServiceManagerOps service_manager_systemd = {
+        .name = "systemd",
+        .log_hint = "see the unit's journal",
+        .tracks_daemon = true,
+        .detect = systemd_detect,
+        .run = systemd_run,
+};

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The SysV side of service.h: where systemd is not running, restarts through
- * invoke-rc.d (which honours policy-rc.d) or else the init script itself,
- * and finds the daemon through the init script's pid file.
+ * The SysV manager of service_manager.h: where systemd is not running,
+ * restarts through invoke-rc.d (which honours policy-rc.d) or else the init
+ * script itself, and finds the daemon through the init script's pid file.
  */
-#include "service.h"
+#include "service_manager.h"
 
 #include <errno.h>
 #include <glob.h>
@@ -14,8 +14,9 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "spawn-util.h"
 #include "util.h"
-#include "verify.h"
+#include "verify_proc.h"
 
 #define INVOKE_RC_D "/usr/sbin/invoke-rc.d"
 /* invoke-rc.d --disclose-deny: the action is not allowed (policy-rc.d, or
@@ -65,25 +66,24 @@ static const char *last_line(const char *output) {
         return nl ? nl + 1 : output;
 }
 
-int service_sysv_run(const Profile *p, const char *instance, const ServiceOptions *o,
-                     ServiceAction action, ServiceReport *report, ErrorInfo *e) {
-        _cleanup_free_ char *pidfile = NULL, *output = NULL;
-        const char *name = strrchr(p->init_script, '/') ? strrchr(p->init_script, '/') + 1 : p->init_script;
-        bool invoke = access(INVOKE_RC_D, X_OK) == 0, running = false;
-        char *argv[7];
-        size_t a = 0;
+/* Debian's init script is there on both profiles. */
+static bool sysv_detect(void) {
+        const Profile *debian = profile_by_name("debian");
+
+        return debian && access(debian->init_script, X_OK) == 0;
+}
+
+/* Names the init script in report->unit and reads whether the daemon runs. */
+static int sysv_read(const Profile *p, const char *instance, const char *pidfile, ServiceReport *report,
+                     ErrorInfo *e) {
+        bool running = false;
         pid_t pid = 0;
-        long deadline;
-        int status, k;
+        int k;
 
         if (asprintf(&report->unit, "%s%s%s", p->init_script, instance ? " " : "", instance ?: "") < 0) {
                 report->unit = NULL;
                 return -ENOMEM;
         }
-        pidfile = pidfile_path(instance);
-        if (!pidfile)
-                return -ENOMEM;
-
         k = find_daemon(pidfile, &pid, &running);
         if (k < 0)
                 return error_set(e, k, "read", "/proc", 0, NULL, "cannot look for memcached: %s", strerror(-k));
@@ -99,12 +99,20 @@ int service_sysv_run(const Profile *p, const char *instance, const ServiceOption
                                                    "and does not read the main config", p->init_script);
                 globfree(&g);
         }
+        return 0;
+}
 
-        if (action == SERVICE_READ)
-                return 0;
-        if (action == SERVICE_TRY_RESTART && !running)
-                return service_report_note(report, "memcached is not running; it was not started, "
-                                           "the new settings take effect at its next start");
+/* Runs "restart" through invoke-rc.d, or the init script where there is
+ * none. 0 with a note when invoke-rc.d may not restart it here (*ret_denied). */
+static int script_restart(const Profile *p, const char *instance, const ServiceOptions *o, const char *pidfile,
+                          ServiceReport *report, bool *ret_denied, ErrorInfo *e) {
+        const char *name = strrchr(p->init_script, '/') ? strrchr(p->init_script, '/') + 1 : p->init_script;
+        bool invoke = access(INVOKE_RC_D, X_OK) == 0, running = false;
+        _cleanup_free_ char *output = NULL;
+        char *argv[7];
+        size_t a = 0;
+        pid_t pid = 0;
+        int status, k;
 
         /* Fixed argument vectors: the instance name comes from a config file
          * name the caller validated, and is one argument, never parsed. */
@@ -119,7 +127,7 @@ int service_sysv_run(const Profile *p, const char *instance, const ServiceOption
                 argv[a++] = (char *) instance;
         argv[a] = NULL;
 
-        k = service_spawn(argv, o->timeout_sec, &status, &output);
+        k = spawn_capture(argv, o->timeout_sec, &status, &output);
         if (k == -ETIMEDOUT)
                 return error_set(e, k, "restart", report->unit, 0, NULL,
                                  "%s did not finish within %u s", argv[0], o->timeout_sec);
@@ -127,7 +135,8 @@ int service_sysv_run(const Profile *p, const char *instance, const ServiceOption
                 return error_set(e, k, "restart", report->unit, 0, NULL, "cannot run %s: %s", argv[0], strerror(-k));
         report->output = TAKE_PTR(output);
 
-        if (invoke && status == INVOKE_DENIED)
+        *ret_denied = invoke && status == INVOKE_DENIED;
+        if (*ret_denied)
                 return service_report_note(report, "invoke-rc.d did not restart memcached: not allowed here "
                                            "(exit status 101, from policy-rc.d or the runlevel links); "
                                            "the new settings take effect at its next start, or run "
@@ -140,9 +149,17 @@ int service_sysv_run(const Profile *p, const char *instance, const ServiceOption
                 return error_set(e, -EIO, "restart", report->unit, 0, "see /var/log/memcached.log",
                                  "%s exited with status %d: %s", argv[0], status, last_line(report->output));
         }
+        return 0;
+}
 
-        /* The script returns before the daemon writes its pid file. */
-        deadline = now_ms() + PIDFILE_TIMEOUT_MS;
+/* The script returns before the daemon writes its pid file: waits for a
+ * new one, or else any memcached process, at most PIDFILE_TIMEOUT_MS. */
+static int wait_daemon(const char *pidfile, ServiceReport *report, ErrorInfo *e) {
+        long deadline = now_ms() + PIDFILE_TIMEOUT_MS;
+        bool running = false;
+        pid_t pid = 0;
+        int k;
+
         for (;;) {
                 k = verify_read_pidfile(pidfile, &pid);
                 if (k >= 0 && pid != report->main_pid_before)
@@ -163,6 +180,42 @@ int service_sysv_run(const Profile *p, const char *instance, const ServiceOption
 
         report->active = true;
         report->main_pid_after = pid;
+        return 0;
+}
+
+static int sysv_run(const Profile *p, const char *instance, const ServiceOptions *o, ServiceAction action,
+                    ServiceReport *report, ErrorInfo *e) {
+        _cleanup_free_ char *pidfile = NULL;
+        bool denied = false;
+        int k;
+
+        pidfile = pidfile_path(instance);
+        if (!pidfile)
+                return -ENOMEM;
+        k = sysv_read(p, instance, pidfile, report, e);
+        if (k < 0)
+                return k;
+
+        if (action == SERVICE_READ)
+                return 0;
+        if (action == SERVICE_TRY_RESTART && !report->was_active)
+                return service_report_note(report, "memcached is not running; it was not started, "
+                                           "the new settings take effect at its next start");
+
+        k = script_restart(p, instance, o, pidfile, report, &denied, e);
+        if (k < 0 || denied)
+                return k;
+        k = wait_daemon(pidfile, report, e);
+        if (k < 0)
+                return k;
         report->restarted = true;
         return 0;
 }
+
+const ServiceManagerOps service_manager_sysv = {
+        .name = "sysv",
+        .log_hint = "see /var/log/memcached.log",
+        .tracks_daemon = true,
+        .detect = sysv_detect,
+        .run = sysv_run,
+};

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Unit tests for verify.c and the report/spawn helpers of service.c. The
- * live tests use sockets of this very process on loopback only. */
+/* Unit tests for the verify stage (verify*.c), the service report and
+ * spawn.c. The live tests use sockets of this very process on loopback only. */
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
@@ -24,6 +24,7 @@
 #include "check-main.h"
 #include "cleanup.h"
 #include "service.h"
+#include "spawn-util.h"
 #include "verify.h"
 
 static VerifySocket v4(int proto, const char *addr, uint16_t port) {
@@ -405,8 +406,8 @@ START_TEST(test_inspect_sockets_states) {
 
         /* Nothing to see: a process holding no socket at all. */
         pid = holder_start(setup_nothing, &h);
-        service_report_init(&r, MANAGER_NONE);
-        ck_assert_int_eq(service_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
+        service_report_init(&r, &service_manager_none);
+        ck_assert_int_eq(verify_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
         holder_stop(pid);
         ck_assert_int_eq(r.live_state, LIVE_UNVERIFIED);
         ck_assert(!r.verified);
@@ -417,7 +418,7 @@ START_TEST(test_inspect_sockets_states) {
         /* UDP on, in a network namespace memharden does not see. */
         if (geteuid() == 0) {
                 pid = holder_start(setup_udp_other_netns, &h);
-                ck_assert_int_eq(service_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
+                ck_assert_int_eq(verify_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
                 holder_stop(pid);
                 ck_assert_int_eq(r.live_state, LIVE_UNVERIFIED);
                 ck_assert(!r.live_hardened);
@@ -425,7 +426,7 @@ START_TEST(test_inspect_sockets_states) {
 
         /* memcached -s: a unix socket only is hardened. */
         pid = holder_start(setup_unix, &h);
-        ck_assert_int_eq(service_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
+        ck_assert_int_eq(verify_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
         holder_stop(pid);
         ck_assert_int_eq(r.live_state, LIVE_HARDENED);
         ck_assert(r.verified);
@@ -435,7 +436,7 @@ START_TEST(test_inspect_sockets_states) {
 
         /* UDP on loopback: exposed. */
         pid = holder_start(setup_udp, &h);
-        ck_assert_int_eq(service_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
+        ck_assert_int_eq(verify_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
         holder_stop(pid);
         ck_assert_int_eq(r.live_state, LIVE_EXPOSED);
         ck_assert(r.verified);
@@ -444,7 +445,7 @@ START_TEST(test_inspect_sockets_states) {
         ck_assert_int_eq(r.udp_sockets, 1);
 
         /* A process that is gone: nothing runs, nothing to judge. */
-        ck_assert_int_eq(service_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
+        ck_assert_int_eq(verify_inspect_sockets(&pid, 1, &r, NULL, NULL), 0);
         ck_assert_int_eq(r.live_state, LIVE_UNKNOWN);
         ck_assert(!r.live_hardened);
         service_report_done(&r);
@@ -529,12 +530,12 @@ START_TEST(test_spawn) {
         int status;
 
         setenv("FOO", "leak", 1);
-        ck_assert_int_eq(service_spawn(echo, 10, &status, &out), 0);
+        ck_assert_int_eq(spawn_capture(echo, 10, &status, &out), 0);
         ck_assert_int_eq(status, 3);
         /* Both streams captured, and the environment is the fixed one. */
         ck_assert_str_eq(out, "out\nerr\nC");
-        ck_assert_int_eq(service_spawn(slow, 1, &status, NULL), -ETIMEDOUT);
-        ck_assert_int_lt(service_spawn(missing, 1, &status, NULL), 0);
+        ck_assert_int_eq(spawn_capture(slow, 1, &status, NULL), -ETIMEDOUT);
+        ck_assert_int_lt(spawn_capture(missing, 1, &status, NULL), 0);
 }
 END_TEST
 
@@ -542,7 +543,7 @@ START_TEST(test_report_json) {
         ServiceReport r = {};
         struct json_object *o, *v;
 
-        r.manager = MANAGER_SYSTEMD;
+        r.manager = &service_manager_systemd;
         r.unit = strdup("memcached.service");
         r.restarted = r.active = true;
         r.main_pid_before = 10;
@@ -585,8 +586,8 @@ START_TEST(test_report_json) {
         ck_assert_str_eq(live_state_to_string(LIVE_HARDENED), "hardened");
         ck_assert_str_eq(live_state_to_string(LIVE_EXPOSED), "exposed");
 
-        ck_assert_str_eq(service_manager_to_string(MANAGER_NONE), "none");
-        ck_assert_str_eq(service_manager_to_string(MANAGER_SYSV), "sysv");
+        ck_assert_str_eq(service_manager_to_string(&service_manager_none), "none");
+        ck_assert_str_eq(service_manager_to_string(&service_manager_sysv), "sysv");
         service_report_done(&r);
         ck_assert_ptr_null(r.unit);
 }
@@ -598,8 +599,8 @@ START_TEST(test_other_root) {
         ServiceReport r = {};
         ErrorInfo e = {};
 
-        ck_assert_int_eq(service_manager_detect("/srv/image"), MANAGER_NONE);
-        ck_assert_int_eq(service_restart_verify(p, "/srv/image", NULL, NULL, true, &r, &e), 0);
+        ck_assert_ptr_eq(service_manager_detect("/srv/image"), &service_manager_none);
+        ck_assert_int_eq(service_restart_verify(p, "/srv/image", NULL, NULL, SERVICE_TRY_RESTART, true, &r, &e), 0);
         ck_assert(!r.restarted);
         ck_assert_ptr_nonnull(strstr(r.message, "next start"));
         service_report_done(&r);
