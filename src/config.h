@@ -2,10 +2,15 @@
 #pragma once
 
 /*
- * memcached's configuration as Augeas sees it through our lenses. A Config
- * owns its Augeas handle and every ConfigFile in it; config_free() releases
- * all. Only the profile's files are loaded, each with one lens, never the
- * full lens autoload.
+ * memcached's configuration as Augeas sees it through our lenses: the config
+ * stores stage. A Config owns its Augeas handle and every ConfigFile in it;
+ * config_free() releases all. Only our lens directory is loaded, never the
+ * full lens autoload, and Augeas never touches a file: memharden reads and
+ * writes the bytes itself, inside the root (rootfs.h).
+ *
+ * What differs between the places memcached takes its options from lives in
+ * one store each (store.h: store_conf.c, store_shellvar.c); this file and
+ * config_file.c hold what every store shares.
  */
 
 #include <stdbool.h>
@@ -13,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "cleanup.h"
+#include "config_args.h"
 #include "error.h"
 #include "policy.h"
 #include "profile.h"
@@ -29,41 +35,55 @@ typedef struct ConfigFile {
                             * differs: with the final newline it appends */
         Arg *args;         /* options in file order */
         size_t n_args;
-        /* STORE_SHELL_VAR only: the variable's node (NULL while absent), the
-         * node holding its parsed value, and its line for messages. */
-        char *var_node;
+        /* A store whose options are one value in the file (a shell
+         * variable): the value's node (NULL while absent), the node its
+         * arguments are parsed into, and its line (0: none). */
+        char *value_node;
         char *args_node;
-        unsigned var_line;
+        unsigned value_line;
 } ConfigFile;
 
 typedef struct Config {
         struct augeas *aug;
         const Profile *profile;
+        const struct ConfigStore *store; /* the profile's */
         char *root;
-        int root_fd;       /* every file is resolved below it (rootfs.h) */
+        int root_fd;       /* every file is resolved below it (rootfs.h); -1 without a root */
         ConfigFile *files;
-        size_t n_files;
+        size_t n_files, files_cap;
+        size_t n_walked;   /* files walked into their options so far */
 } Config;
 
 /* Where our lenses live: $MEMHARDEN_LENS_DIR, else the installed directory. */
 const char *config_lens_dir(void);
 
-/* Loads the profile's config files under ROOT: memharden reads each file
- * itself, resolved inside ROOT (rootfs.h), and Augeas parses the bytes read.
- * -ENOENT when the main config is missing, -EISDIR/-EBADMSG for a directory
- * or a file with NUL or control bytes, -EBADF for a FIFO or device,
- * -EINVAL when a file does not parse (E has file, line, Augeas's message),
- * -ELIBBAD when our lenses cannot be loaded. */
+/* A Config of profile P with no file yet: Augeas with our lenses. ROOT is
+ * where files are read from (NULL: none, for text added with
+ * config_add_text()). -ELIBBAD when Augeas cannot start. */
+int config_new(const Profile *p, const char *root, Config **ret, ErrorInfo *e);
+
+/* config_new(), then the files the profile's store loads from ROOT, each
+ * read by memharden inside ROOT and parsed by Augeas from the bytes read,
+ * then walked into its options. -ENOENT when the main config is missing,
+ * -EISDIR/-EBADMSG for a directory or a file with NUL or control bytes,
+ * -EBADF for a FIFO or device, -EINVAL when a file does not parse (E has
+ * file, line and the reason), -ELIBBAD when our lenses cannot be loaded. */
 int config_open(const Profile *p, const char *root, Config **ret, ErrorInfo *e);
+
+/* Walks every file added since the last call into its options. */
+int config_walk(Config *c, ErrorInfo *e);
+
 void config_free(Config *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Config *, config_free);
 
-/* Applies the policy's EDITS to F's tree and returns F's new text: the
- * bytes both the dry run shows and apply writes. Changed values are spliced
- * in at their Augeas spans, other edited memcached.conf lines go through the
- * argument lens, a double-quoted shell variable is replaced in place; where
- * none of those is exact, the whole tree goes back through the lens. */
+/* F's new text with the policy's EDITS applied: the bytes both the dry run
+ * shows and apply writes (the store's preview, store.h). */
 int config_change(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text, ErrorInfo *e);
+
+/* The same text through the lens's put of the whole edited tree (the
+ * store's render): the reference config_change() must equal. Edits F's
+ * tree, so a Config is used for one of the two only. */
+int config_render(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text, ErrorInfo *e);
 
 /* Reads TEXT back as F's profile would and returns its options: proves a
  * rendered file parses and lets the caller re-check it. */
@@ -76,5 +96,3 @@ int config_write(Config *c, const ConfigFile *f, const char *text, ErrorInfo *e)
 /* Removes temp files an interrupted write left beside the config files.
  * Only for a caller that holds the lock: another run may be writing. */
 int config_remove_temps(Config *c);
-
-void args_free(Arg *args, size_t n);

@@ -7,6 +7,7 @@
 
 #include "cleanup.h"
 #include "diff.h"
+#include "lines.h"
 #include "util.h"
 
 /* Whether ARGS hold the same options as F's, -l/-U aside: the edit may
@@ -31,38 +32,32 @@ static bool others_unchanged(const ConfigFile *f, const Arg *args, size_t n) {
 /* Whether every line of F that holds no edited option is in TEXT, in order
  * and byte for byte: the edit rewrote only its own lines. */
 static int lines_kept(const ConfigFile *f, const Edit *edits, size_t n_edits, const char *text, bool *ret) {
-        const char *old = f->text, *new = text;
         _cleanup_free_ bool *edited = NULL;
+        TextLine next = text_line_first(text);
         size_t n_lines = 1;
 
-        for (const char *p = old; (p = strchr(p, '\n')); p++)
-                n_lines++;
+        FOREACH_LINE(l, f->text)
+                n_lines = l.no + 1;
         edited = calloc(n_lines + 1, sizeof *edited);
         if (!edited)
                 return -ENOMEM;
-        if (n_edits > 0 && f->var_line <= n_lines)
-                edited[f->var_line] = true;
+        if (n_edits > 0 && f->value_line <= n_lines)
+                edited[f->value_line] = true;
         for (size_t i = 0; i < n_edits; i++)
                 if (edits[i].op != EDIT_APPEND && f->args[edits[i].arg].line <= n_lines)
                         edited[f->args[edits[i].arg].line] = true;
 
-        for (unsigned line = 1; *old; line++) {
-                size_t len = strcspn(old, "\n");
-
-                if (!edited[line])
-                        /* The next line of the new text that is this one. */
-                        for (;;) {
-                                size_t nl = strcspn(new, "\n");
-                                if (!*new) {
-                                        *ret = false;
-                                        return 0;
-                                }
-                                bool same = nl == len && memcmp(new, old, len) == 0;
-                                new += nl + (new[nl] == '\n');
-                                if (same)
-                                        break;
-                        }
-                old += len + (old[len] == '\n');
+        FOREACH_LINE(l, f->text) {
+                if (edited[l.no])
+                        continue;
+                /* The next line of the new text that is this one. */
+                while (next.start && !text_line_is(&next, l.start, l.len))
+                        text_line_next(&next);
+                if (!next.start) {
+                        *ret = false;
+                        return 0;
+                }
+                text_line_next(&next);
         }
         *ret = true;
         return 0;

@@ -11,12 +11,13 @@
 #include "cleanup.h"
 #include "lines.h"
 #include "rootfs.h"
+#include "store.h"
 #include "util.h"
 
 static const Profile profiles[] = {
         {
                 .name = "debian",
-                .store = STORE_ARG_LINES,
+                .store = &store_conf,
                 .config = "/etc/memcached.conf",
                 .instance_dir = "/etc",
                 .instance_prefix = "memcached_",
@@ -29,7 +30,7 @@ static const Profile profiles[] = {
         },
         {
                 .name = "rhel",
-                .store = STORE_SHELL_VAR,
+                .store = &store_shellvar,
                 .config = "/etc/sysconfig/memcached",
                 .lens = "Memharden_sysconfig.lns",
                 .variable = "OPTIONS",

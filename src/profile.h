@@ -9,19 +9,16 @@
 
 #include <stdbool.h>
 
-typedef enum OptionStore {
-        STORE_ARG_LINES,  /* memcached.conf: argument lines, one file per instance */
-        STORE_SHELL_VAR,  /* sysconfig: the arguments live in one shell variable */
-} OptionStore;
+struct ConfigStore;
 
 typedef struct Profile {
         const char *name;           /* "debian", "rhel" */
-        OptionStore store;
+        const struct ConfigStore *store; /* how its files keep the options (store.h) */
         const char *config;         /* main config file, absolute inside the root */
         const char *instance_dir;   /* where per-instance configs live, or NULL */
         const char *instance_prefix, *instance_suffix; /* memcached_NAME.conf */
         const char *lens;           /* Augeas lens for the file */
-        const char *variable;       /* STORE_SHELL_VAR: the variable ("OPTIONS") */
+        const char *variable;       /* the shell variable store: the variable ("OPTIONS") */
         /* Debian's start scripts drop whole lines that begin with -d or -h. */
         bool skips_daemon_lines;
         const char *unit;           /* "memcached.service" */
@@ -29,8 +26,8 @@ typedef struct Profile {
         const char *init_script;    /* "/etc/init.d/memcached" */
 } Profile;
 
-/* The argument-string lens, applied to STORE_SHELL_VAR values and used to
- * re-read rendered files. */
+/* The argument-string lens, applied to a shell variable's value and to one
+ * edited memcached.conf line. */
 #define ARGS_LENS "Memharden_args.lns"
 
 const Profile *profile_by_name(const char *name);

@@ -14,6 +14,7 @@
 #include "check-main.h"
 #include "cleanup.h"
 #include "profile.h"
+#include "store.h"
 #include "tmpdir.h"
 
 /* One directory per run (made and removed by the runner process, so even a
@@ -217,14 +218,14 @@ START_TEST(test_by_name) {
 
         ck_assert_ptr_nonnull(d);
         ck_assert_str_eq(d->name, "debian");
-        ck_assert_int_eq(d->store, STORE_ARG_LINES);
+        ck_assert_ptr_eq(d->store, &store_conf);
         ck_assert_str_eq(d->config, "/etc/memcached.conf");
         ck_assert(d->skips_daemon_lines);
         ck_assert_ptr_nonnull(d->lens);
 
         ck_assert_ptr_nonnull(h);
         ck_assert_str_eq(h->name, "rhel");
-        ck_assert_int_eq(h->store, STORE_SHELL_VAR);
+        ck_assert_ptr_eq(h->store, &store_shellvar);
         ck_assert_str_eq(h->config, "/etc/sysconfig/memcached");
         ck_assert_str_eq(h->variable, "OPTIONS");
         ck_assert(!h->skips_daemon_lines);

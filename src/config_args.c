@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config_args.h"
+
+#include <augeas.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "array.h"
+#include "cleanup.h"
+#include "config_aug.h"
+#include "mcopt.h"
+#include "util.h"
+
+void args_free(Arg *args, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(args[i].value);
+                free(args[i].path);
+        }
+        free(args);
+}
+
+static int arglist_push(ArgList *l, char letter, const char *value, const char *path, unsigned line, bool effective) {
+        Arg *a;
+
+        if (!GREEDY_REALLOC(l->v, l->cap, l->n + 1))
+                return -ENOMEM;
+        a = &l->v[l->n];
+        *a = (Arg) { .letter = letter, .line = line, .effective = effective };
+        if ((value && !(a->value = strdup(value))) || (path && !(a->path = strdup(path)))) {
+                free(a->value);
+                return -ENOMEM;
+        }
+        l->n++;
+        return 0;
+}
+
+/* Where a pass over the tree is: the line, and the word being read. */
+typedef struct ArgWalk {
+        const unsigned *line_no;  /* NULL: one argument list on FIXED_LINE */
+        size_t n_lines, j;        /* lines given, lines seen */
+        unsigned fixed_line, line;
+        const char *kind;         /* the word being read: "short", "long" or NULL */
+        unsigned n_short, n_long, n_in_word;
+        bool first, effective;    /* the next option is its line's first; its line counts */
+} ArgWalk;
+
+/* Moves W past node I, labelled LABEL, when it is no option of the word
+ * being read: a new word, the line's comment, or the next line. 1 for such
+ * a node, 0 for an option, -EINVAL past the lines W was given. A long word
+ * holds exactly one option, a short word only one-letter ones. */
+static int walk_structure(ArgWalk *w, int i, const char *label) {
+        bool is_short = w->kind && w->kind[0] == 's';
+
+        if (w->kind && (is_short ? label[0] != '\0' && label[1] == '\0' : w->n_in_word == 0))
+                return 0;
+        w->kind = NULL;
+        if (i > 0 && (streq_ptr(label, "short") || streq_ptr(label, "long"))) {
+                w->kind = label[0] == 's' ? "short" : "long";
+                w->n_in_word = 0;
+                if (label[0] == 's')
+                        w->n_short++;
+                else
+                        w->n_long++;
+        } else if (i == 0 || !streq_ptr(label, "#comment")) {
+                if (w->line_no && w->j >= w->n_lines)
+                        return -EINVAL;
+                w->line = w->line_no ? w->line_no[w->j] : w->fixed_line;
+                w->j++;
+                w->n_short = w->n_long = 0;
+                w->first = true;
+        }
+        return 1;
+}
+
+/* The option LABEL (with VALUE) as memcached's own table knows it. The lens
+ * knows no long option names, so it cannot tell which take a value. */
+static int check_option(bool is_short, const char *label, const char *value, const char *subject, unsigned l,
+                        const McOption **ret, ErrorInfo *e) {
+        const McOption *opt = is_short && label[1] == '\0' ? mcopt_by_letter(label[0]) : mcopt_by_long(label);
+
+        if (!opt)
+                return error_set(e, -EINVAL, "parse", subject, l,
+                                 "memcached would refuse to start with it; fix the option",
+                                 "unknown memcached option '%s%s'", is_short ? "-" : "--", label);
+        if (opt->has_arg && !value)
+                return error_set(e, -EINVAL, "parse", subject, l,
+                                 "memcached would refuse to start with it; give the value",
+                                 "option '--%s' needs a value", label);
+        if (!opt->has_arg && value && opt->letter != 'v')
+                return error_set(e, -EINVAL, "parse", subject, l,
+                                 "memcached would not read it as meant; remove the value",
+                                 "option '--%s' takes no value, but has '%s'", label, value);
+        *ret = opt;
+        return 0;
+}
+
+/* One node-set variable over all the nodes, read by index in one pass:
+ * linear in the file. Augeas would count a node's same-named siblings to
+ * give its path, so the pass numbers lines and words itself, and builds a
+ * path only for an option an edit can need. */
+int args_walk(augeas *aug, const char *lines, const unsigned *line_no, size_t n_lines, unsigned fixed_line,
+              bool skips_daemon_lines, const char *subject, ArgList *out, ErrorInfo *e) {
+        ArgWalk w = { .line_no = line_no, .n_lines = n_lines, .fixed_line = fixed_line, .line = fixed_line,
+                      .effective = true };
+        char expr[NODE_MAX], path[NODE_MAX];
+        int n, r = 0;
+
+        snprintf(expr, sizeof expr, "%s/descendant-or-self::*", lines);
+        n = aug_defvar(aug, "mhopt", expr);
+        if (n < 0)
+                return -EINVAL;
+        for (int i = 0; i < n && r >= 0; i++) {
+                const char *label = NULL, *value = NULL;
+                const McOption *opt = NULL;
+                bool is_short;
+
+                if (aug_ns_attr(aug, "mhopt", i, &value, &label, NULL) < 0 || !label) {
+                        r = -EINVAL;
+                        break;
+                }
+                r = walk_structure(&w, i, label);
+                if (r != 0)
+                        continue;
+                w.n_in_word++;
+                is_short = w.kind[0] == 's';
+                r = check_option(is_short, label, value, subject, w.line, &opt, e);
+                if (r < 0)
+                        break;
+                /* Debian's start scripts skip a line whose first word begins with -d or -h. */
+                if (w.first) {
+                        w.effective = !(skips_daemon_lines && is_short && (opt->letter == 'd' || opt->letter == 'h'));
+                        w.first = false;
+                }
+                /* Only the options the policy edits need a node path. An
+                 * option taking a value ends its word, so its label is
+                 * unique there and needs no index. */
+                bool editable = policy_edits_letter(opt->letter);
+                if (editable)
+                        snprintf(path, sizeof path, "%s[%zu]/%s[%u]/%s", lines, w.j, w.kind,
+                                 is_short ? w.n_short : w.n_long, label);
+                r = arglist_push(out, opt->letter, value, editable ? path : NULL, w.line, w.effective);
+        }
+        (void) aug_defvar(aug, "mhopt", NULL);
+        return r;
+}
+
+bool args_value_fits_lens(const char *v) {
+        return v[0] != '\0' && v[0] != '-' && !strpbrk(v, " \t\r\n#\"'\\`$;");
+}
+
+typedef struct Splice {
+        unsigned start, end;  /* the old value's bytes in the text */
+        const char *value;
+} Splice;
+
+static int cmp_splice(const void *a, const void *b) {
+        const Splice *x = a, *y = b;
+        return (x->start > y->start) - (x->start < y->start);
+}
+
+int args_splice_values(augeas *aug, const Arg *args, unsigned l, const Edit *edits, size_t n_edits,
+                       const char *text, size_t start, size_t end, FILE *out) {
+        _cleanup_free_ Splice *v = calloc(n_edits ?: 1, sizeof *v);
+        size_t n = 0, pos = start;
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t k = 0; k < n_edits; k++) {
+                const Arg *a = edits[k].op == EDIT_APPEND ? NULL : &args[edits[k].arg];
+                unsigned ls, le, vs, ve, ss, se;
+                _cleanup_free_ char *file = NULL;
+
+                if (!a || a->line != l)
+                        continue;
+                if (edits[k].op != EDIT_SET || !a->value || !args_value_fits_lens(edits[k].value) ||
+                    aug_span(aug, a->path, &file, &ls, &le, &vs, &ve, &ss, &se) < 0 ||
+                    vs < start || ve > end || ve - vs != strlen(a->value) ||
+                    memcmp(text + vs, a->value, ve - vs) != 0)
+                        return -EAGAIN;
+                v[n++] = (Splice) { vs, ve, edits[k].value };
+        }
+        qsort(v, n, sizeof *v, cmp_splice);
+        for (size_t k = 0; k < n; k++) {
+                fprintf(out, "%.*s%s", (int) (v[k].start - pos), text + pos, v[k].value);
+                pos = v[k].end;
+        }
+        fwrite(text + pos, 1, end - pos, out);
+        return 0;
+}
+
+int args_remove(augeas *aug, const char *path, char *parent, size_t size) {
+        char word[PATH_MAX];
+
+        node_parent(path, word, sizeof word);
+        node_parent(word, parent, size);
+        if (aug_rm(aug, path) < 0)
+                return -EINVAL;
+        if (aug_count_fmt(aug, "%s/*", word) > 0)
+                return 0;
+        if (aug_rm(aug, word) < 0)
+                return -EINVAL;
+        return aug_count_fmt(aug, "%s/*[label() = 'short' or label() = 'long']", parent) > 0 ? 0 : 1;
+}
+
+int args_append(augeas *aug, const char *parent, const char *label, const char *subpath, const char *value) {
+        char p[NODE_MAX];
+
+        if (aug_count_fmt(aug, "%s/*", parent) > 0) {
+                snprintf(p, sizeof p, "%s/*[last()]", parent);
+                if (aug_insert(aug, p, label, 0) < 0)
+                        return -EINVAL;
+        }
+        snprintf(p, sizeof p, "%s/%s[last()]%s%s", parent, label, subpath ? "/" : "", subpath ?: "");
+        return aug_set(aug, p, value) < 0 ? -EINVAL : 0;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * A config store: one way memcached's options are kept in files, as one
+ * ConfigStore of functions. config.c calls them; a store calls only the
+ * shared layers below it (config_file.h, config_args.h, config_aug.h),
+ * never config.c. Adding a store is one new file store_NAME.c defining a
+ * ConfigStore, its declaration below, and the profile row that names it.
+ *
+ * Invariant: preview() returns exactly the bytes render() returns for the
+ * same file and edits. render() edits the tree and puts it back through the
+ * lens, exact by construction; preview() may take a faster way (splice a
+ * value where Augeas read the old one, put back one line), each declining
+ * with -EAGAIN where it would not be exact, and ends in render() otherwise.
+ * The dry run shows and apply writes preview()'s bytes; tests/unit's store
+ * tests and the fuzzer compare the two.
+ */
+
+#include <stddef.h>
+
+#include "config.h"
+#include "config_args.h"
+#include "error.h"
+#include "policy.h"
+
+/* What walking one file's tree gives: its options, and for a store whose
+ * options are one value in the file, ConfigFile's value fields. */
+typedef struct StoreWalk {
+        ArgList args;
+        char *value_node, *args_node;
+        unsigned value_line;
+} StoreWalk;
+
+typedef struct ConfigStore {
+        const char *name;
+        /* Adds the files of C's profile that hold options to C, with
+         * config_add_file(). */
+        int (*load)(Config *c, ErrorInfo *e);
+        /* Reads the options of F from the tree at BASE, which the lens made
+         * of TEXT (F's own tree, or a re-read of a new text); SCRATCH names
+         * a scratch tree of its own for values parsed on the way. */
+        int (*walk)(Config *c, const ConfigFile *f, const char *base, const char *text, const char *scratch,
+                    StoreWalk *w, ErrorInfo *e);
+        /* F's new text with EDITS applied: by option, so by line, additions
+         * last (config.c sorts them). */
+        int (*preview)(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text, ErrorInfo *e);
+        int (*render)(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text, ErrorInfo *e);
+} ConfigStore;
+
+/* memcached.conf: argument lines, one file per instance (store_conf.c). */
+extern const ConfigStore store_conf;
+/* sysconfig: the arguments are one shell variable (store_shellvar.c). */
+extern const ConfigStore store_shellvar;

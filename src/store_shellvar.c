@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The shell variable store (store.h): RHEL's /etc/sysconfig/memcached, whose
+ * OPTIONS="..." holds memcached's arguments, read by the unit or init script
+ * as a shell would (the last assignment wins). The variable's value is
+ * parsed with the argument lens into a scratch tree of its own.
+ *
+ * preview() makes the new value by splicing changed values into the old one
+ * when the edits only change values, else by putting the edited argument
+ * tree back; then it replaces the old value in place on the variable's line
+ * when the lens would keep its double quotes, else it puts the whole file
+ * back, as render() does.
+ */
+#include <augeas.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "config_aug.h"
+#include "config_file.h"
+#include "lines.h"
+#include "store.h"
+#include "util.h"
+
+/* Characters that make the sysconfig lens pick other quoting, or that a
+ * shell would interpret inside double quotes. */
+#define VAR_SPECIAL "\"'\\$`"
+
+static int shellvar_load(Config *c, ErrorInfo *e) {
+        return config_add_file(c, c->profile->config, NULL, e);
+}
+
+/* The line of the last "VAR=" assignment, for messages. */
+static unsigned assignment_line(const char *text, const char *var) {
+        size_t vl = strlen(var);
+        unsigned line = 0;
+
+        FOREACH_LINE(l, text) {
+                const char *s = l.start + strspn(l.start, " \t");
+                if (strncmp(s, "export", 6) == 0 && (s[6] == ' ' || s[6] == '\t'))
+                        s += 6 + strspn(s + 6, " \t");
+                if (strncmp(s, var, vl) == 0 && s[vl] == '=')
+                        line = l.no;
+        }
+        return line;
+}
+
+static int shellvar_walk(Config *c, const ConfigFile *f, const char *base, const char *text, const char *scratch,
+                         StoreWalk *w, ErrorInfo *e) {
+        const char *var = c->profile->variable;
+        _cleanup_matches_ Matches nodes = {};
+        char in[NODE_MAX], err[NODE_MAX];
+        int r;
+
+        /* Only the last assignment's path is asked for: each costs a
+         * count of its siblings. */
+        r = aug_match_fmt(c->aug, &nodes, "%s/%s[last()]", base, var);
+        if (r < 0)
+                return r;
+        w->value_line = assignment_line(text, var);
+        if (nodes.n > 0 && !(w->value_node = strdup(nodes.v[nodes.n - 1])))
+                return -ENOMEM;
+        snprintf(in, sizeof in, SCRATCH "/%s/in", scratch);
+        if (asprintf(&w->args_node, SCRATCH "/%s/args", scratch) < 0) {
+                w->args_node = NULL;
+                return -ENOMEM;
+        }
+        if (aug_set(c->aug, in, w->value_node ? aug_value(c->aug, w->value_node) ?: "" : "") < 0)
+                return -ENOMEM;
+        if (aug_text_store(c->aug, ARGS_LENS, in, w->args_node) < 0) {
+                snprintf(err, sizeof err, "/augeas/text%s/error", w->args_node);
+                r = aug_error_info(c->aug, err, f->real_path, "parse", e);
+                if (e)
+                        e->line = w->value_line;
+                return r;
+        }
+        return args_walk(c->aug, w->args_node, NULL, 0, w->value_line, false, f->real_path, &w->args, e);
+}
+
+/* The edited argument list put back through the argument lens: the
+ * variable's new value. Values first, then removals last to first, then
+ * additions. */
+static int put_value(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret, ErrorInfo *e) {
+        char dir[PATH_MAX], in[NODE_MAX], out[NODE_MAX], parent[PATH_MAX], letter[2] = "";
+        char *v;
+        int r = 0;
+
+        for (size_t i = 0; i < n_edits && r >= 0; i++)
+                if (edits[i].op == EDIT_SET && aug_set(c->aug, f->args[edits[i].arg].path, edits[i].value) < 0)
+                        r = -EINVAL;
+        for (size_t i = n_edits; i > 0 && r >= 0; i--)
+                if (edits[i - 1].op == EDIT_DELETE)
+                        r = args_remove(c->aug, f->args[edits[i - 1].arg].path, parent, sizeof parent);
+        for (size_t i = 0; i < n_edits && r >= 0; i++)
+                if (edits[i].op == EDIT_APPEND) {
+                        letter[0] = edits[i].letter;
+                        r = args_append(c->aug, f->args_node, "short", letter, edits[i].value);
+                }
+        if (r < 0)
+                return aug_error_last(c->aug, r, "edit", f->real_path, 0, false, e);
+
+        node_parent(f->args_node, dir, sizeof dir);
+        snprintf(in, sizeof in, "%s/in", dir);
+        snprintf(out, sizeof out, "%s/out", dir);
+        if (aug_text_retrieve(c->aug, ARGS_LENS, in, f->args_node, out) < 0)
+                return aug_error_last(c->aug, -EINVAL, "edit", f->real_path, f->value_line, false, e);
+        v = strdup(aug_value(c->aug, out) ?: "");
+        if (!v)
+                return -ENOMEM;
+        *ret = v;
+        return 0;
+}
+
+/* The new value spliced into the old where the edits only change values:
+ * skips the argument lens's put. Reads the tree as it was. */
+static int splice_value(Config *c, const ConfigFile *f, const Edit *edits, size_t n_edits, char **ret) {
+        _cleanup_free_ char *buf = NULL;
+        const char *text;
+        size_t size = 0;
+        FILE *out;
+        int r;
+
+        for (size_t i = 0; i < n_edits; i++)
+                if (edits[i].op == EDIT_APPEND)
+                        return -EAGAIN;
+        /* The text the argument lens parsed, so the spans fit it. */
+        text = (f->value_node ? aug_value(c->aug, f->value_node) : NULL) ?: "";
+        out = open_memstream(&buf, &size);
+        if (!out)
+                return -ENOMEM;
+        r = args_splice_values(c->aug, f->args, f->value_line, edits, n_edits, text, 0, strlen(text), out);
+        if (fclose(out) != 0 && r >= 0)
+                r = -errno;
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
+/* F's text with VALUE set as the variable, through the lens's put. */
+static int put_file(Config *c, ConfigFile *f, const char *value, char **ret_text, ErrorInfo *e) {
+        char var[NODE_MAX];
+
+        snprintf(var, sizeof var, "%s/%s", f->node, c->profile->variable);
+        if (aug_set(c->aug, f->value_node ?: var, value) < 0)
+                return aug_error_last(c->aug, -EINVAL, "edit", f->real_path, f->value_line, false, e);
+        return config_put_file(c, f, ret_text, e);
+}
+
+/* VALUE in place of the old value on the variable's line: what the lens
+ * writes where it keeps the quoting, that is old and new values both
+ * double-quoted, both holding a blank (so both need quotes) and nothing in
+ * VAR_SPECIAL. -EAGAIN elsewhere. */
+static int replace_value(const ConfigFile *f, const char *value, char **ret_text) {
+        const char *text = config_file_input(f), *q = NULL, *end;
+        char *out;
+
+        if (!f->value_node || f->value_line == 0 || !strpbrk(value, " \t") || strpbrk(value, VAR_SPECIAL))
+                return -EAGAIN;
+        FOREACH_LINE(l, text)
+                if (l.no == f->value_line) {
+                        q = strchr(l.start, '=');
+                        break;
+                }
+        if (!q || q[1] != '"')
+                return -EAGAIN;
+        q += 2;
+        end = strchr(q, '"');
+        if (!end || memchr(q, '\n', (size_t) (end - q)) || !memchr(q, ' ', (size_t) (end - q)) ||
+            strcspn(q, VAR_SPECIAL) < (size_t) (end - q))
+                return -EAGAIN;
+        if (asprintf(&out, "%.*s%s%s", (int) (q - text), text, value, end) < 0)
+                return -ENOMEM;
+        *ret_text = out;
+        return 0;
+}
+
+static int shellvar_render(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text,
+                           ErrorInfo *e) {
+        _cleanup_free_ char *value = NULL;
+        int r = put_value(c, f, edits, n_edits, &value, e);
+        return r < 0 ? r : put_file(c, f, value, ret_text, e);
+}
+
+static int shellvar_preview(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text,
+                            ErrorInfo *e) {
+        _cleanup_free_ char *value = NULL;
+        int r;
+
+        r = splice_value(c, f, edits, n_edits, &value);
+        if (r == -EAGAIN)
+                r = put_value(c, f, edits, n_edits, &value, e);
+        if (r < 0)
+                return r;
+        r = replace_value(f, value, ret_text);
+        if (r != -EAGAIN)
+                return r;
+        return put_file(c, f, value, ret_text, e);
+}
+
+const ConfigStore store_shellvar = {
+        .name = "shellvar",
+        .load = shellvar_load,
+        .walk = shellvar_walk,
+        .preview = shellvar_preview,
+        .render = shellvar_render,
+};
