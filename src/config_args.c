@@ -119,9 +119,11 @@ int args_walk(augeas *aug, const char *lines, const unsigned *line_no, size_t n_
                         r = -EINVAL;
                         break;
                 }
-                r = walk_structure(&w, i, label);
-                if (r != 0)
+                int k = walk_structure(&w, i, label);
+                if (k != 0) {
+                        r = k < 0 ? k : 0;
                         continue;
+                }
                 w.n_in_word++;
                 is_short = w.kind[0] == 's';
                 r = check_option(is_short, label, value, subject, w.line, &opt, e);
