@@ -85,6 +85,95 @@ static int chase_done(const Walk *w, int cur, const char *name, int *ret_dir_fd,
         return 0;
 }
 
+/* One component of the path being resolved, cut out of it in place. */
+typedef struct Component {
+        char *name;     /* NUL-terminated */
+        char *rest;     /* what follows it, past one '/' */
+        bool last;      /* nothing but slashes follows */
+        bool dir_only;  /* a '/' follows: "x/" names a directory, as for the kernel */
+} Component;
+
+/* Cuts the next component out of S; false when only slashes are left. */
+static bool component_next(char *s, Component *ret) {
+        char *rest;
+
+        s += strspn(s, "/");
+        if (*s == '\0')
+                return false;
+        rest = s + strcspn(s, "/");
+        *ret = (Component) {
+                .name = s,
+                .last = rest[strspn(rest, "/")] == '\0',
+                .dir_only = *rest == '/',
+        };
+        if (*rest)
+                *rest++ = '\0';
+        ret->rest = rest;
+        return true;
+}
+
+/* fstatat() of C in CUR, never following it; with CHASE_MKDIR a missing
+ * directory on the way is made first. 1 when C exists (ST filled), 0 when it
+ * is a missing last component that CHASE_NONEXISTENT allows. */
+static int component_stat(int cur, const Component *c, ChaseFlags flags, struct stat *st) {
+        if (fstatat(cur, c->name, st, AT_SYMLINK_NOFOLLOW) >= 0)
+                return 1;
+        if (errno != ENOENT)
+                return -errno;
+        if (c->last && (flags & CHASE_NONEXISTENT))
+                return 0;
+        if (c->last || !(flags & CHASE_MKDIR))
+                return -ENOENT;
+        if (mkdirat(cur, c->name, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        if (fstatat(cur, c->name, st, AT_SYMLINK_NOFOLLOW) < 0)
+                return -errno;
+        return 1;
+}
+
+/* Symlink C in CUR: *TODO becomes its target followed by what is left of the
+ * path (which points into the old *TODO, freed here). An absolute target
+ * starts again at the root. Every link counts towards CHASE_LINKS_MAX. */
+static int component_follow(Walk *w, int cur, const Component *c, ChaseFlags flags, unsigned *links,
+                            char **todo) {
+        char link[PATH_MAX], *next;
+        ssize_t k;
+
+        if ((flags & CHASE_NOSYMLINKS) || ++*links > CHASE_LINKS_MAX)
+                return -ELOOP;
+        k = readlinkat(cur, c->name, link, sizeof link - 1);
+        if (k < 0)
+                return -errno;
+        if (k == 0)
+                return -ENOENT;
+        link[k] = '\0';
+        if (link[0] == '/') /* the image's own "/" */
+                walk_done(w);
+        if (asprintf(&next, "%s%s%s", link, c->dir_only ? "/" : "", c->rest) < 0)
+                return -ENOMEM;
+        free(*todo);
+        *todo = next;
+        return 0;
+}
+
+/* Descends into directory NAME of CUR, which becomes the innermost held. */
+static int walk_push(Walk *w, int cur, const char *name) {
+        int fd;
+
+        if (w->depth == CHASE_DEPTH_MAX)
+                return -ENAMETOOLONG;
+        /* O_NOFOLLOW|O_DIRECTORY: a swap to a symlink since the
+         * fstatat() fails here instead of being followed. */
+        fd = openat(cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        w->name[w->depth] = strdup(name);
+        w->fd[w->depth++] = fd;
+        if (!w->name[w->depth - 1])
+                return -ENOMEM;
+        return 0;
+}
+
 /* Resolves like the kernel does in a chroot at ROOT_FD, but by hand, one
  * component at a time: each step is an openat() below a directory we hold,
  * so neither a symlink nor ".." can climb out. */
@@ -92,90 +181,46 @@ int chase(int root_fd, const char *path, ChaseFlags flags, int *ret_dir_fd, char
         _cleanup_(walk_done) Walk w = {};
         _cleanup_free_ char *todo = strdup(path);
         unsigned links = 0;
-        char *s;
+        Component c;
+        int r;
 
         if (!todo)
                 return -ENOMEM;
-        for (s = todo;;) {
-                char link[PATH_MAX];
-                struct stat st;
+        for (char *s = todo;; s = c.rest) {
                 int cur = w.depth ? w.fd[w.depth - 1] : root_fd;
+                struct stat st;
 
-                s += strspn(s, "/");
-                if (*s == '\0') /* a directory we hold: "." in itself */
+                if (!component_next(s, &c)) /* a directory we hold: "." in itself */
                         return chase_done(&w, cur, NULL, ret_dir_fd, ret_name, ret_path);
-                size_t len = strcspn(s, "/");
-                char *rest = s + len;
-                bool last = rest[strspn(rest, "/")] == '\0';
-                bool dir_only = *rest == '/'; /* "x/" names a directory, as for the kernel */
-                if (*rest)
-                        *rest++ = '\0';
-
-                if (strcmp(s, ".") == 0) {
-                        s = rest;
+                if (strcmp(c.name, ".") == 0)
                         continue;
-                }
-                if (strcmp(s, "..") == 0) {
+                if (strcmp(c.name, "..") == 0) {
                         if (w.depth > 0) /* ".." of the root is the root */
                                 walk_pop(&w);
-                        s = rest;
                         continue;
                 }
 
-                if (fstatat(cur, s, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-                        if (errno != ENOENT)
-                                return -errno;
-                        if (last && (flags & CHASE_NONEXISTENT))
-                                return chase_done(&w, cur, s, ret_dir_fd, ret_name, ret_path);
-                        if (last || !(flags & CHASE_MKDIR))
-                                return -ENOENT;
-                        if (mkdirat(cur, s, 0755) < 0 && errno != EEXIST)
-                                return -errno;
-                        if (fstatat(cur, s, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                                return -errno;
-                }
-
+                r = component_stat(cur, &c, flags, &st);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        return chase_done(&w, cur, c.name, ret_dir_fd, ret_name, ret_path);
                 if (S_ISLNK(st.st_mode)) {
-                        _cleanup_free_ char *next = NULL;
-                        ssize_t k;
-
-                        if ((flags & CHASE_NOSYMLINKS) || ++links > CHASE_LINKS_MAX)
-                                return -ELOOP;
-                        k = readlinkat(cur, s, link, sizeof link - 1);
-                        if (k < 0)
-                                return -errno;
-                        if (k == 0)
-                                return -ENOENT;
-                        link[k] = '\0';
-                        if (link[0] == '/') /* the image's own "/" */
-                                walk_done(&w);
-                        if (asprintf(&next, "%s%s%s", link, dir_only ? "/" : "", rest) < 0)
-                                return -ENOMEM;
-                        free(todo);
-                        todo = TAKE_PTR(next);
-                        s = todo;
+                        r = component_follow(&w, cur, &c, flags, &links, &todo);
+                        if (r < 0)
+                                return r;
+                        c.rest = todo; /* start over on the rewritten path */
                         continue;
                 }
-
-                if (last && dir_only && !S_ISDIR(st.st_mode))
+                if (c.last && c.dir_only && !S_ISDIR(st.st_mode))
                         return -ENOTDIR;
-                if (last)
-                        return chase_done(&w, cur, s, ret_dir_fd, ret_name, ret_path);
-
+                if (c.last)
+                        return chase_done(&w, cur, c.name, ret_dir_fd, ret_name, ret_path);
                 if (!S_ISDIR(st.st_mode))
                         return -ENOTDIR;
-                if (w.depth == CHASE_DEPTH_MAX)
-                        return -ENAMETOOLONG;
-                /* O_NOFOLLOW|O_DIRECTORY: a swap to a symlink since the
-                 * fstatat() fails here instead of being followed. */
-                int fd = openat(cur, s, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (fd < 0)
-                        return -errno;
-                w.name[w.depth] = strdup(s);
-                w.fd[w.depth++] = fd;
-                if (!w.name[w.depth - 1])
-                        return -ENOMEM;
-                s = rest;
+                r = walk_push(&w, cur, c.name);
+                if (r < 0)
+                        return r;
         }
 }
 
@@ -204,11 +249,34 @@ int root_open_dir(const char *root, const char *path, ChaseFlags flags, int *ret
         return 0;
 }
 
+/* Reads FD to its end into BUF, which has room for MAX bytes and one more:
+ * -EFBIG when the file holds more than MAX (it grew since its fstat()). */
+static int read_up_to(int fd, char *buf, size_t max, size_t *ret_n) {
+        size_t n = 0;
+
+        for (;;) {
+                ssize_t k = read(fd, buf + n, max + 1 - n);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (k == 0)
+                        break;
+                n += (size_t) k;
+                if (n > max) /* grew under us */
+                        return -EFBIG;
+        }
+        *ret_n = n;
+        return 0;
+}
+
 int read_file_at(int dir_fd, const char *name, char **ret, size_t *ret_size, struct stat *ret_st) {
         _cleanup_close_ int fd = -1;
         _cleanup_free_ char *buf = NULL;
         struct stat before, st;
         size_t n = 0;
+        int r;
 
         /* Judge the type before opening: opening a device can have effects. */
         if (fstatat(dir_fd, name, &before, AT_SYMLINK_NOFOLLOW) < 0)
@@ -230,19 +298,9 @@ int read_file_at(int dir_fd, const char *name, char **ret, size_t *ret_size, str
         buf = malloc((size_t) st.st_size + 1);
         if (!buf)
                 return -ENOMEM;
-        for (;;) {
-                ssize_t k = read(fd, buf + n, (size_t) st.st_size + 1 - n);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (k == 0)
-                        break;
-                n += (size_t) k;
-                if (n > (size_t) st.st_size) /* grew under us */
-                        return -EFBIG;
-        }
+        r = read_up_to(fd, buf, (size_t) st.st_size, &n);
+        if (r < 0)
+                return r;
         buf[n] = '\0';
         if (memchr(buf, '\0', n))
                 return -EBADMSG;
@@ -339,11 +397,50 @@ static int check_expected(int dir_fd, const char *name, const struct stat *expec
         return same_file(&st, expect) ? 0 : -ESTALE;
 }
 
+/* Creates a temp file beside NAME in DFD (NAME.memharden.XXXXXX, mode
+ * 0600, never an existing one) and names it in TMP. */
+static int temp_create(int dfd, const char *name, char tmp[static NAME_MAX + 1], int *ret_fd) {
+        for (unsigned tries = 0; tries < 100; tries++) {
+                char rnd[TEMP_RANDOM + 1];
+                int r = random_suffix(rnd, TEMP_RANDOM), fd;
+
+                if (r < 0)
+                        return r;
+                if (snprintf(tmp, NAME_MAX + 1, "%s" TEMP_INFIX "%s", name, rnd) >= NAME_MAX + 1)
+                        return -ENAMETOOLONG;
+                fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+                if (fd >= 0) {
+                        *ret_fd = fd;
+                        return 0;
+                }
+                if (errno != EEXIST)
+                        return -errno;
+        }
+        return -EEXIST;
+}
+
+/* Gives temp file FD its bytes, M's owner, the ACLs and attributes of OLD
+ * (-1: none) and M's mode, and syncs it. */
+static int temp_fill(int fd, int old, const char *data, size_t size, const WriteMeta *m) {
+        int r = write_all(fd, data, size);
+
+        if (r < 0)
+                return r;
+        /* Owner first: chown() clears set-id bits, so the mode comes after. */
+        if (fchown(fd, m->uid, m->gid) < 0)
+                return -errno;
+        if (old >= 0 && (r = copy_xattrs(old, fd)) < 0)
+                return r;
+        if (fchmod(fd, m->mode & 07777) < 0)
+                return -errno;
+        return fsync(fd) < 0 ? -errno : 0;
+}
+
 int write_file_at(int dir_fd, const char *name, const char *data, size_t size, const WriteMeta *m) {
         _cleanup_close_ int dfd = -1, fd = -1, old = -1;
         char tmp[NAME_MAX + 1];
         struct stat st;
-        int r = 0;
+        int r;
 
         /* A real fd of the directory: O_PATH ones cannot be fsync()ed. */
         dfd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -358,31 +455,11 @@ int write_file_at(int dir_fd, const char *name, const char *data, size_t size, c
                 if (old < 0)
                         return -errno;
         }
+        r = temp_create(dfd, name, tmp, &fd);
+        if (r < 0)
+                return r;
 
-        for (unsigned tries = 0; fd < 0; tries++) {
-                char rnd[TEMP_RANDOM + 1];
-                if (tries == 100)
-                        return -EEXIST;
-                r = random_suffix(rnd, TEMP_RANDOM);
-                if (r < 0)
-                        return r;
-                if (snprintf(tmp, sizeof tmp, "%s" TEMP_INFIX "%s", name, rnd) >= (int) sizeof tmp)
-                        return -ENAMETOOLONG;
-                fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-                if (fd < 0 && errno != EEXIST)
-                        return -errno;
-        }
-
-        r = write_all(fd, data, size);
-        /* Owner first: chown() clears set-id bits, so the mode comes after. */
-        if (r >= 0 && fchown(fd, m->uid, m->gid) < 0)
-                r = -errno;
-        if (r >= 0 && old >= 0)
-                r = copy_xattrs(old, fd);
-        if (r >= 0 && fchmod(fd, m->mode & 07777) < 0)
-                r = -errno;
-        if (r >= 0 && fsync(fd) < 0)
-                r = -errno;
+        r = temp_fill(fd, old, data, size, m);
         if (r >= 0)
                 r = check_expected(dfd, name, m->expect);
         if (r >= 0 && renameat(dfd, tmp, dfd, name) < 0)
