@@ -8,7 +8,6 @@
 #include "cleanup.h"
 #include "json-util.h"
 
-
 void report_done(Report *r) {
         for (size_t i = 0; i < r->n_files; i++) {
                 FileResult *f = &r->files[i];
@@ -28,7 +27,11 @@ void report_done(Report *r) {
         *r = (Report) {};
 }
 
-void report_print_text(const Report *r, FILE *out, FILE *err, bool quiet) {
+/* One line per finding, file:line first like a compiler's, so editors can
+ * jump to it: on OUT for check, on ERR otherwise. Returns how many are above
+ * SEVERITY_INFO, printed or not. */
+static size_t print_findings(const Report *r, FILE *out, FILE *err, bool quiet) {
+        FILE *to = strcmp(r->command, "check") == 0 ? out : err;
         size_t findings = 0;
 
         for (size_t i = 0; i < r->n_files; i++) {
@@ -36,11 +39,7 @@ void report_print_text(const Report *r, FILE *out, FILE *err, bool quiet) {
                 for (size_t k = 0; k < f->policy.n_findings; k++) {
                         const Finding *x = &f->policy.findings[k];
                         findings += x->severity > SEVERITY_INFO;
-                        if (quiet && x->severity == SEVERITY_INFO)
-                                continue;
-                        /* file:line: like a compiler, so editors can jump to it */
-                        FILE *to = strcmp(r->command, "check") == 0 ? out : err;
-                        if (quiet && to == err)
+                        if (quiet && (x->severity == SEVERITY_INFO || to == err))
                                 continue;
                         if (x->line)
                                 fprintf(to, "%s:%u: %s %s: %s\n", f->path, x->line, severity_to_string(x->severity),
@@ -50,18 +49,22 @@ void report_print_text(const Report *r, FILE *out, FILE *err, bool quiet) {
                                         x->message);
                 }
         }
+        return findings;
+}
 
-        if (strcmp(r->command, "check") == 0) {
-                for (size_t i = 0; i < r->n_files; i++)
-                        if (r->files[i].has_service && !quiet)
-                                service_report_print(out, &r->files[i].service);
-                if (!quiet)
-                        fprintf(out, r->compliant ? "compliant\n" : "not compliant: %zu finding%s; run 'memharden apply --dry-run' to see the fix\n",
-                                findings, findings == 1 ? "" : "s");
+/* check: the live daemon, then the verdict. */
+static void print_check(const Report *r, FILE *out, bool quiet, size_t findings) {
+        if (quiet)
                 return;
-        }
+        for (size_t i = 0; i < r->n_files; i++)
+                if (r->files[i].has_service)
+                        service_report_print(out, &r->files[i].service);
+        fprintf(out, r->compliant ? "compliant\n" : "not compliant: %zu finding%s; run 'memharden apply --dry-run' to see the fix\n",
+                findings, findings == 1 ? "" : "s");
+}
 
-        /* apply: the diff on stdout (a patch for `patch -p1`), the rest on stderr. */
+/* apply, rollback: the diff on stdout (a patch for `patch -p1`), the rest on stderr. */
+static void print_changes(const Report *r, FILE *out, FILE *err, bool quiet) {
         for (size_t i = 0; i < r->n_files; i++)
                 if (r->files[i].changed)
                         fputs(r->files[i].diff, out);
@@ -85,6 +88,15 @@ void report_print_text(const Report *r, FILE *out, FILE *err, bool quiet) {
                         r->undo_backup_id, r->undo_backup_id);
 }
 
+void report_print_text(const Report *r, FILE *out, FILE *err, bool quiet) {
+        size_t findings = print_findings(r, out, err, quiet);
+
+        if (strcmp(r->command, "check") == 0)
+                print_check(r, out, quiet, findings);
+        else
+                print_changes(r, out, err, quiet);
+}
+
 static json_object *file_json(const FileResult *f) {
         json_object *o = json_object_new_object();
         if (!o)
@@ -98,10 +110,54 @@ static json_object *file_json(const FileResult *f) {
         return o;
 }
 
+/* Adds F's findings to array FINDINGS, each naming F's path. */
+static int add_findings_json(json_object *findings, const FileResult *f) {
+        for (size_t k = 0; k < f->policy.n_findings; k++) {
+                const Finding *x = &f->policy.findings[k];
+                json_object *o = json_object_new_object();
+                if (!o)
+                        return -ENOMEM;
+                json_object_object_add(o, "id", json_object_new_string(x->id));
+                json_object_object_add(o, "severity", json_object_new_string(severity_to_string(x->severity)));
+                json_object_object_add(o, "message", json_object_new_string(x->message));
+                json_object_object_add(o, "path", json_object_new_string(f->path));
+                json_object_object_add(o, "line", x->line ? json_object_new_int((int) x->line) : NULL);
+                json_object_array_add(findings, o);
+        }
+        return 0;
+}
+
+/* Fills the arrays FILES, FINDINGS and SERVICES from R's files; *RET_FIRST
+ * is the first service (borrowed from SERVICES), or NULL. */
+static int add_files_json(const Report *r, json_object *files, json_object *findings, json_object *services,
+                          json_object **ret_first) {
+        json_object *first = NULL;
+        int k;
+
+        for (size_t i = 0; i < r->n_files; i++) {
+                const FileResult *f = &r->files[i];
+                json_object_array_add(files, file_json(f));
+                k = add_findings_json(findings, f);
+                if (k < 0)
+                        return k;
+                if (f->has_service) {
+                        json_object *s = service_report_to_json(&f->service);
+                        if (!s)
+                                return -ENOMEM;
+                        json_object_array_add(services, s);
+                        if (!first)
+                                first = s;
+                }
+        }
+        *ret_first = first;
+        return 0;
+}
+
 int report_print_json(const Report *r, FILE *out) {
         _cleanup_(json_object_putp) json_object *root = json_object_new_object(),
                                                 *services = json_object_new_array();
-        json_object *files = json_object_new_array(), *findings = json_object_new_array();
+        json_object *files = json_object_new_array(), *findings = json_object_new_array(), *first_service;
+        int k;
 
         if (!root || !files || !findings || !services) {
                 json_object_put(files);
@@ -119,32 +175,9 @@ int report_print_json(const Report *r, FILE *out) {
         json_object_object_add(root, "undo_backup", json_string_or_null(r->undo_backup_id));
         json_object_object_add(root, "files", files);
         json_object_object_add(root, "findings", findings);
-
-        json_object *first_service = NULL;
-        for (size_t i = 0; i < r->n_files; i++) {
-                const FileResult *f = &r->files[i];
-                json_object_array_add(files, file_json(f));
-                for (size_t k = 0; k < f->policy.n_findings; k++) {
-                        const Finding *x = &f->policy.findings[k];
-                        json_object *o = json_object_new_object();
-                        if (!o)
-                                return -ENOMEM;
-                        json_object_object_add(o, "id", json_object_new_string(x->id));
-                        json_object_object_add(o, "severity", json_object_new_string(severity_to_string(x->severity)));
-                        json_object_object_add(o, "message", json_object_new_string(x->message));
-                        json_object_object_add(o, "path", json_object_new_string(f->path));
-                        json_object_object_add(o, "line", x->line ? json_object_new_int((int) x->line) : NULL);
-                        json_object_array_add(findings, o);
-                }
-                if (f->has_service) {
-                        json_object *s = service_report_to_json(&f->service);
-                        if (!s)
-                                return -ENOMEM;
-                        json_object_array_add(services, s);
-                        if (!first_service)
-                                first_service = s;
-                }
-        }
+        k = add_files_json(r, files, findings, services, &first_service);
+        if (k < 0)
+                return k;
         /* "service" is the main config's daemon; "services" has every instance. */
         json_object_object_add(root, "service", first_service ? json_object_get(first_service) : NULL);
         json_object_object_add(root, "services", TAKE_PTR(services));
