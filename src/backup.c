@@ -430,58 +430,68 @@ int backup_list(const char *root, const Profile *p, Backup ***ret, size_t *ret_n
         return 0;
 }
 
-int backup_load(const char *root, const Profile *p, const char *id, Backup **ret, ErrorInfo *e) {
-        _cleanup_free_ char *base = path_join(root, BACKUP_DIR);
+/* Backup ID, with any status, below BASE (the backup directory, for messages). */
+static int load_by_id(const char *root, const char *base, const Profile *p, const char *id, Backup **ret,
+                      ErrorInfo *e) {
+        _cleanup_close_ int fd = -1;
+        int r;
+
+        if (!id_is_sane(id))
+                return error_set(e, -EINVAL, "find backup", id, 0, "list backups with 'memharden backups'",
+                                 "not a backup id");
+        r = open_base(root, &fd, e);
+        if (r >= 0 && faccessat(fd, id, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+                r = -errno;
+        if (r == -ENOENT)
+                return error_set(e, r, "find backup", id, 0, "list backups with 'memharden backups'",
+                                 "no such backup in '%s'", base);
+        if (r < 0)
+                return r;
+        return backup_read(fd, id, p, ret);
+}
+
+/* The newest complete backup: an unfinished or damaged one never blocks a
+ * rollback to a good one. */
+static int load_newest(const char *root, const char *base, const Profile *p, Backup **ret, ErrorInfo *e) {
         Backup **v = NULL, *b = NULL;
         size_t n = 0;
         int r;
 
+        r = backup_list(root, p, &v, &n, e);
+        if (r < 0)
+                return r;
+        for (size_t i = n; i > 0 && !b; i--)
+                if (v[i - 1]->status == BACKUP_COMPLETE)
+                        b = TAKE_PTR(v[i - 1]);
+        if (!b && n == 0)
+                r = error_set(e, -ENOENT, "roll back", base, 0, "memharden has not changed anything here",
+                              "there are no backups");
+        else if (!b)
+                r = error_set(e, -ENOENT, "roll back", base, 0, "list them with 'memharden backups'",
+                              "there are no complete backups; the newest, %s, is %s: %s", v[n - 1]->id,
+                              backup_status_to_string(v[n - 1]->status), v[n - 1]->error);
+        backup_list_free(v, n);
+        if (!b)
+                return r;
+        *ret = b;
+        return 0;
+}
+
+int backup_load(const char *root, const Profile *p, const char *id, Backup **ret, ErrorInfo *e) {
+        _cleanup_free_ char *base = path_join(root, BACKUP_DIR);
+        _cleanup_(backup_freep) Backup *b = NULL;
+        int r;
+
         if (!base)
                 return -ENOMEM;
-        if (id) {
-                _cleanup_close_ int fd = -1;
-                if (!id_is_sane(id))
-                        return error_set(e, -EINVAL, "find backup", id, 0, "list backups with 'memharden backups'",
-                                         "not a backup id");
-                r = open_base(root, &fd, e);
-                if (r >= 0 && faccessat(fd, id, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
-                        r = -errno;
-                if (r == -ENOENT)
-                        return error_set(e, r, "find backup", id, 0, "list backups with 'memharden backups'",
-                                         "no such backup in '%s'", base);
-                if (r < 0)
-                        return r;
-                r = backup_read(fd, id, p, &b);
-                if (r < 0)
-                        return r;
-        } else {
-                r = backup_list(root, p, &v, &n, e);
-                if (r < 0)
-                        return r;
-                /* The newest complete one: an unfinished or damaged backup
-                 * never blocks a rollback to a good one. */
-                for (size_t i = n; i > 0 && !b; i--)
-                        if (v[i - 1]->status == BACKUP_COMPLETE)
-                                b = TAKE_PTR(v[i - 1]);
-                if (!b && n == 0)
-                        r = error_set(e, -ENOENT, "roll back", base, 0, "memharden has not changed anything here",
-                                      "there are no backups");
-                else if (!b)
-                        r = error_set(e, -ENOENT, "roll back", base, 0, "list them with 'memharden backups'",
-                                      "there are no complete backups; the newest, %s, is %s: %s", v[n - 1]->id,
-                                      backup_status_to_string(v[n - 1]->status), v[n - 1]->error);
-                backup_list_free(v, n);
-                if (!b)
-                        return r;
-        }
-        if (b->status != BACKUP_COMPLETE) {
-                r = error_set(e, -EBADMSG, "restore backup", b->id, 0,
-                              "list the others with 'memharden backups' and name one: memharden rollback ID",
-                              "it is %s: %s", backup_status_to_string(b->status), b->error);
-                backup_free(b);
+        r = id ? load_by_id(root, base, p, id, &b, e) : load_newest(root, base, p, &b, e);
+        if (r < 0)
                 return r;
-        }
-        *ret = b;
+        if (b->status != BACKUP_COMPLETE)
+                return error_set(e, -EBADMSG, "restore backup", b->id, 0,
+                                 "list the others with 'memharden backups' and name one: memharden rollback ID",
+                                 "it is %s: %s", backup_status_to_string(b->status), b->error);
+        *ret = TAKE_PTR(b);
         return 0;
 }
 

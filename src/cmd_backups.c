@@ -28,30 +28,9 @@ static json_object *backup_to_json(const Backup *b) {
         return o;
 }
 
-/* memharden backups: what `rollback` can restore, oldest first, and what it
- * cannot (an unfinished or damaged backup is listed as such, not an error). */
-int cmd_backups(const Context *c) {
-        Report report = { .command = "backups", .root = c->root };
-        const Profile *p = NULL;
-        Backup **v = NULL;
-        size_t n = 0;
-        ErrorInfo e = {};
-        int r;
-
-        _cleanup_close_ int root_fd = -1;
-        r = root_open(c->root, &root_fd);
-        if (r < 0)
-                return command_fail(c, &report, EXIT_INPUT,
-                                    error_set(&e, r, "open", c->root, 0, NULL, "%s",
-                                              r == -ENOENT || r == -ENOTDIR ? "no such directory" : strerror(-r)),
-                                    &e);
-        /* Judged against the profile when there is one: a listing still
-         * works on a root whose distribution is unknown. */
-        (void) context_profile(c, &p, NULL);
-        r = backup_list(c->root, p, &v, &n, &e);
-        if (r < 0)
-                return command_fail(c, &report, EXIT_RUNTIME, r, &e);
-
+/* The listing: one JSON document, or a line per file of each complete
+ * backup and one per backup that is not. */
+static void print_backups(const Context *c, Backup *const *v, size_t n) {
         if (c->json) {
                 json_object *root = json_object_new_object(), *list = json_object_new_array();
                 for (size_t i = 0; i < n; i++)
@@ -71,7 +50,32 @@ int cmd_backups(const Context *c) {
                         for (size_t k = 0; k < v[i]->n_files; k++)
                                 printf("%s  %s  %s\n", v[i]->id, v[i]->created ?: "-", v[i]->files[k].path);
                 }
+}
 
+/* memharden backups: what `rollback` can restore, oldest first, and what it
+ * cannot (an unfinished or damaged backup is listed as such, not an error). */
+int cmd_backups(const Context *c) {
+        Report report = { .command = "backups", .root = c->root };
+        _cleanup_close_ int root_fd = -1;
+        const Profile *p = NULL;
+        Backup **v = NULL;
+        size_t n = 0;
+        ErrorInfo e = {};
+        int r;
+
+        r = root_open(c->root, &root_fd);
+        if (r < 0)
+                return command_fail(c, &report, EXIT_INPUT,
+                                    error_set(&e, r, "open", c->root, 0, NULL, "%s",
+                                              r == -ENOENT || r == -ENOTDIR ? "no such directory" : strerror(-r)),
+                                    &e);
+        /* Judged against the profile when there is one: a listing still
+         * works on a root whose distribution is unknown. */
+        (void) context_profile(c, &p, NULL);
+        r = backup_list(c->root, p, &v, &n, &e);
+        if (r < 0)
+                return command_fail(c, &report, EXIT_RUNTIME, r, &e);
+        print_backups(c, v, n);
         backup_list_free(v, n);
         return EXIT_COMPLIANT;
 }
