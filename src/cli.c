@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,20 +10,6 @@
 #include "cleanup.h"
 #include "service.h"
 #include "util.h"
-
-enum {
-        OPT_ROOT = 1 << 0, OPT_PROFILE = 1 << 1, OPT_JSON = 1 << 2, OPT_QUIET = 1 << 3,
-        OPT_DRY_RUN = 1 << 4, OPT_LISTEN = 1 << 5, OPT_NO_RESTART = 1 << 6, OPT_TIMEOUT = 1 << 7,
-};
-
-typedef struct Command {
-        const char *name;
-        int (*run)(const Context *c);
-        unsigned options;   /* which OPT_* it takes */
-        int max_args;       /* positional arguments */
-        const char *usage;
-        const char *summary;
-} Command;
 
 static int cmd_help(const Context *c);
 
@@ -70,15 +57,21 @@ static const struct option long_options[] = {
 };
 
 /* The OPT_* bit of each option letter, to refuse options a command ignores. */
-static const struct {
-        int letter;
-        unsigned bit;
-        const char *name;
-} option_bits[] = {
+static const CliOption option_bits[] = {
         { 'r', OPT_ROOT, "--root" }, { 'P', OPT_PROFILE, "--profile" }, { 'j', OPT_JSON, "--json" },
         { 'q', OPT_QUIET, "--quiet" }, { 'n', OPT_DRY_RUN, "--dry-run" }, { 'l', OPT_LISTEN, "--listen" },
         { 'R', OPT_NO_RESTART, "--no-restart" }, { 't', OPT_TIMEOUT, "--timeout" },
 };
+
+const Command *cli_commands(size_t *ret_n) {
+        *ret_n = ELEMENTSOF(commands);
+        return commands;
+}
+
+const CliOption *cli_options(size_t *ret_n) {
+        *ret_n = ELEMENTSOF(option_bits);
+        return option_bits;
+}
 
 static const Command *command_by_name(const char *name) {
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
@@ -128,6 +121,7 @@ static int cmd_help(const Context *c) {
         return EXIT_COMPLIANT;
 }
 
+/* Says what is wrong on stderr; -EINVAL, for the parse to return. */
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int usage_error(const char *fmt, ...) {
         va_list ap;
@@ -137,75 +131,106 @@ static int usage_error(const char *fmt, ...) {
         vfprintf(stderr, fmt, ap);
         va_end(ap);
         fputs("; see 'memharden --help'\n", stderr);
-        return EXIT_USAGE;
+        return -EINVAL;
 }
 
-int cli_run(int argc, char **argv) {
-        Context c = { .root = "/", .timeout_sec = SERVICE_TIMEOUT_DEFAULT };
-        unsigned given = 0;
-        bool help = false;
-        int opt;
+/* Applies option OPT (with optarg) to C. 1 to go on, 0 when the run ends
+ * here successfully (--version), -EINVAL on a bad value. */
+static int parse_option(int opt, char **argv, Context *c, bool *help) {
+        long v;
 
-        /* glibc's getopt_long() permutes, so options may follow the command. */
-        opterr = 0;
-        while ((opt = getopt_long(argc, argv, ":hqV", long_options, NULL)) != -1) {
-                long v;
-                switch (opt) {
-                case 'r': c.root = optarg; break;
-                case 'P':
-                        if (!profile_by_name(optarg))
-                                return usage_error("cannot use profile '%s': it must be debian or rhel", optarg);
-                        c.profile = optarg;
-                        break;
-                case 'j': c.json = true; break;
-                case 'q': c.quiet = true; break;
-                case 'n': c.dry_run = true; break;
-                case 'l': c.listen = optarg; break;
-                case 'R': c.no_restart = true; break;
-                case 't':
-                        if (safe_atol(optarg, 1, 3600, &v) < 0)
-                                return usage_error("cannot use timeout '%s': give whole seconds from 1 to 3600", optarg);
-                        c.timeout_sec = (unsigned) v;
-                        break;
-                case 'h': help = true; break;
-                case 'V':
-                        printf("memharden %s\n", MEMHARDEN_VERSION);
-                        return EXIT_COMPLIANT;
-                case ':':
-                        return usage_error("option '%s' needs a value", argv[optind - 1]);
-                default:
-                        return usage_error("unknown option '%s'", argv[optind - 1]);
+        switch (opt) {
+        case 'r': c->root = optarg; break;
+        case 'P':
+                if (!profile_by_name(optarg))
+                        return usage_error("cannot use profile '%s': it must be debian or rhel", optarg);
+                c->profile = optarg;
+                break;
+        case 'j': c->json = true; break;
+        case 'q': c->quiet = true; break;
+        case 'n': c->dry_run = true; break;
+        case 'l': c->listen = optarg; break;
+        case 'R': c->no_restart = true; break;
+        case 't':
+                if (safe_atol(optarg, 1, 3600, &v) < 0)
+                        return usage_error("cannot use timeout '%s': give whole seconds from 1 to 3600", optarg);
+                c->timeout_sec = (unsigned) v;
+                break;
+        case 'h': *help = true; break;
+        case 'V':
+                printf("memharden %s\n", MEMHARDEN_VERSION);
+                return 0;
+        case ':':
+                return usage_error("option '%s' needs a value", argv[optind - 1]);
+        default:
+                return usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(option_bits); i++)
+                if (option_bits[i].letter == opt)
+                        c->options |= option_bits[i].bit;
+        return 1;
+}
+
+int cli_validate(const Command *cmd, const Context *c) {
+        for (size_t i = 0; i < ELEMENTSOF(option_bits); i++)
+                if ((c->options & option_bits[i].bit) && !(cmd->options & option_bits[i].bit)) {
+                        fprintf(stderr, "memharden: option '%s' does not apply to '%s'; see 'memharden help %s'\n",
+                                option_bits[i].name, cmd->name, cmd->name);
+                        return -EINVAL;
                 }
-                for (size_t i = 0; i < ELEMENTSOF(option_bits); i++)
-                        if (option_bits[i].letter == opt)
-                                given |= option_bits[i].bit;
+        if (c->n_args > cmd->max_args)
+                return usage_error("too many arguments, starting at '%s'", c->args[cmd->max_args]);
+        if (c->root[0] != '/')
+                return usage_error("cannot use root '%s': give an absolute path", c->root);
+        return 0;
+}
+
+int cli_parse(int argc, char **argv, Context *ret_context, const Command **ret_command) {
+        Context c = { .root = "/", .timeout_sec = SERVICE_TIMEOUT_DEFAULT };
+        const Command *cmd;
+        bool help = false;
+        int opt, r;
+
+        /* 0, not 1: glibc then starts over completely, permutation state and all. */
+        optind = 0;
+        opterr = 0;
+        /* glibc's getopt_long() permutes, so options may follow the command. */
+        while ((opt = getopt_long(argc, argv, ":hqV", long_options, NULL)) != -1) {
+                r = parse_option(opt, argv, &c, &help);
+                if (r <= 0)
+                        return r;
         }
 
         if (optind >= argc) {
                 print_help(help ? stdout : stderr);
-                return help ? EXIT_COMPLIANT : EXIT_USAGE;
+                return help ? 0 : -EINVAL;
         }
         c.command = argv[optind];
         c.args = argv + optind + 1;
         c.n_args = argc - optind - 1;
 
-        const Command *cmd = command_by_name(c.command);
+        cmd = command_by_name(c.command);
         if (!cmd)
                 return usage_error("unknown command '%s'", c.command);
         if (help) {
                 print_command_help(cmd);
-                return EXIT_COMPLIANT;
+                return 0;
         }
-        for (size_t i = 0; i < ELEMENTSOF(option_bits); i++)
-                if ((given & option_bits[i].bit) && !(cmd->options & option_bits[i].bit)) {
-                        fprintf(stderr, "memharden: option '%s' does not apply to '%s'; see 'memharden help %s'\n",
-                                option_bits[i].name, cmd->name, cmd->name);
-                        return EXIT_USAGE;
-                }
-        if (c.n_args > cmd->max_args)
-                return usage_error("too many arguments, starting at '%s'", c.args[cmd->max_args]);
-        if (c.root[0] != '/')
-                return usage_error("cannot use root '%s': give an absolute path", c.root);
+        r = cli_validate(cmd, &c);
+        if (r < 0)
+                return r;
+        *ret_context = c;
+        *ret_command = cmd;
+        return 1;
+}
 
+int cli_run(int argc, char **argv) {
+        const Command *cmd;
+        Context c;
+        int r;
+
+        r = cli_parse(argc, argv, &c, &cmd);
+        if (r <= 0)
+                return r < 0 ? EXIT_USAGE : EXIT_COMPLIANT;
         return cmd->run(&c);
 }

@@ -2,12 +2,15 @@
 #pragma once
 
 /*
- * The command line: parsed options (a Context, whose strings point into argv
- * and are never freed), exit codes, and the command handlers, one per file
- * (cmd_*.c). Handlers return an exit code; only main() exits.
+ * The command line: the command table, parsed options (a Context, whose
+ * strings point into argv and are never freed), exit codes, and the command
+ * handlers, one per file (cmd_*.c). main() calls cli_run(); the parse and the
+ * table are public so tests can check every command against every option
+ * without running one. Handlers return an exit code; only main() exits.
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 #include "profile.h"
@@ -23,6 +26,12 @@ enum {
         EXIT_RUNTIME = 5,
 };
 
+/* The options a command may take, as bits. */
+enum {
+        OPT_ROOT = 1 << 0, OPT_PROFILE = 1 << 1, OPT_JSON = 1 << 2, OPT_QUIET = 1 << 3,
+        OPT_DRY_RUN = 1 << 4, OPT_LISTEN = 1 << 5, OPT_NO_RESTART = 1 << 6, OPT_TIMEOUT = 1 << 7,
+};
+
 typedef struct Context {
         const char *command;
         const char *root;     /* "/" unless --root */
@@ -32,8 +41,40 @@ typedef struct Context {
         unsigned timeout_sec;
         char **args;          /* positional arguments after the command */
         int n_args;
+        unsigned options;     /* the OPT_* bits given */
 } Context;
 
+typedef struct Command {
+        const char *name;
+        int (*run)(const Context *c);
+        unsigned options;     /* which OPT_* it takes */
+        int max_args;         /* positional arguments */
+        const char *usage;
+        const char *summary;
+} Command;
+
+/* An option that only some commands take. */
+typedef struct CliOption {
+        int letter;           /* getopt_long()'s value for it */
+        unsigned bit;         /* its OPT_* */
+        const char *name;     /* "--root" */
+} CliOption;
+
+/* The command table and the table of options it refers to (read-only,
+ * static); *RET_N gets the number of rows. */
+const Command *cli_commands(size_t *ret_n);
+const CliOption *cli_options(size_t *ret_n);
+
+/* Parses ARGV (getopt_long() from the start, so it may be called again).
+ * 1: run *RET_COMMAND with *RET_CONTEXT. 0: nothing to run, what was asked
+ * (help, version) is printed. -EINVAL: a usage error, said on stderr. */
+int cli_parse(int argc, char **argv, Context *ret_context, const Command **ret_command);
+
+/* Whether CMD takes what C holds: the options given, the number of
+ * arguments, an absolute root. -EINVAL with the reason on stderr. */
+int cli_validate(const Command *cmd, const Context *c);
+
+/* Parses ARGV and runs the command; returns the exit code. */
 int cli_run(int argc, char **argv);
 
 int cmd_check(const Context *c);
