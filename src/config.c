@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "config_aug.h"
 #include "config_file.h"
+#include "lines.h"
 #include "rootfs.h"
 #include "store.h"
 #include "util.h"
@@ -125,6 +127,95 @@ int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_a
                 return aug_error_info(c->aug, "/augeas/text" SCRATCH "/reparse/tree/error", f->real_path, "re-read", e);
         r = c->store->walk(c, f, tree, text, "reparse/var", &w, e);
         return walk_finish(&w, r, ret_args, ret_n);
+}
+
+/* The lines of TEXT that KEPT_FROM marks as not F's, each with its "\n",
+ * and for the Kth of them the line of TEXT it is, LINE_OF[K - 1]. */
+static int unkept_lines(const char *text, const unsigned *kept_from, char **ret_text, unsigned **ret_line_of,
+                        size_t *ret_n) {
+        _cleanup_free_ unsigned *line_of = NULL;
+        _cleanup_free_ char *buf = NULL;
+        size_t n = 0, size = 0, cap = 0;
+        FILE *out;
+
+        out = open_memstream(&buf, &size);
+        if (!out)
+                return -ENOMEM;
+        FOREACH_LINE(l, text) {
+                if (kept_from[l.no] > 0)
+                        continue;
+                if (!GREEDY_REALLOC(line_of, cap, n + 1)) {
+                        fclose(out);
+                        return -ENOMEM;
+                }
+                line_of[n++] = l.no;
+                fprintf(out, "%.*s\n", (int) l.len, l.start);
+        }
+        if (fclose(out) != 0)
+                return -ENOMEM;
+        *ret_text = TAKE_PTR(buf);
+        *ret_line_of = TAKE_PTR(line_of);
+        *ret_n = n;
+        return 0;
+}
+
+/* TEXT's options: a line F has, from F's options on it; any other, from
+ * PART's (the re-read of those lines, the Kth of them on line K). */
+static int merge_options(const ConfigFile *f, const char *text, const unsigned *kept_from, const Arg *part,
+                         size_t n_part, ArgList *out) {
+        size_t oi = 0, pi = 0;
+        unsigned k = 0;
+        int r = 0;
+
+        FOREACH_LINE(l, text) {
+                unsigned from = kept_from[l.no];
+
+                if (from == 0)
+                        for (k++; pi < n_part && part[pi].line == k && r >= 0; pi++)
+                                r = arglist_push(out, part[pi].letter, part[pi].value, part[pi].path, l.no,
+                                                 part[pi].effective);
+                else {
+                        while (oi < f->n_args && f->args[oi].line < from)
+                                oi++;
+                        for (; oi < f->n_args && f->args[oi].line == from && r >= 0; oi++)
+                                r = arglist_push(out, f->args[oi].letter, f->args[oi].value, NULL, l.no,
+                                                 f->args[oi].effective);
+                }
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int config_reread(Config *c, const ConfigFile *f, const char *text, const unsigned *kept_from, Arg **ret_args,
+                  size_t *ret_n, ErrorInfo *e) {
+        _cleanup_free_ unsigned *line_of = NULL;
+        _cleanup_free_ char *part = NULL;
+        ArgList out = {};
+        Arg *args = NULL;
+        size_t n_lines = 0, n = 0;
+        int r;
+
+        if (!c->store->line_local)
+                return config_reparse(c, f, text, ret_args, ret_n, e);
+        r = unkept_lines(text, kept_from, &part, &line_of, &n_lines);
+        if (r < 0)
+                return r;
+        r = config_reparse(c, f, part, &args, &n, e);
+        if (r < 0) {
+                if (e && e->line >= 1 && e->line <= n_lines)
+                        e->line = line_of[e->line - 1]; /* the line in TEXT */
+                return r;
+        }
+        r = merge_options(f, text, kept_from, args, n, &out);
+        args_free(args, n);
+        if (r < 0) {
+                args_free(out.v, out.n);
+                return r;
+        }
+        *ret_args = out.v;
+        *ret_n = out.n;
+        return 0;
 }
 
 typedef struct SortKey {

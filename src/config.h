@@ -89,6 +89,15 @@ int config_render(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, c
  * rendered file parses and lets the caller re-check it. */
 int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_args, size_t *ret_n, ErrorInfo *e);
 
+/* The same for a TEXT whose lines are partly F's: KEPT_FROM[L] is the line
+ * of F that line L of TEXT is byte for byte, 0 for a line not in F. A store
+ * whose lines parse alone (store.h) re-reads only the lines not in F and
+ * takes the others' options from F as read, which is what a re-read of the
+ * whole text gives, at the cost of the edited lines; any other re-reads
+ * all of TEXT. */
+int config_reread(Config *c, const ConfigFile *f, const char *text, const unsigned *kept_from, Arg **ret_args,
+                  size_t *ret_n, ErrorInfo *e);
+
 /* Replaces F with TEXT inside the root, atomically, keeping its mode, owner,
  * ACLs and extended attributes. -ESTALE when F is no longer the file read. */
 int config_write(Config *c, const ConfigFile *f, const char *text, ErrorInfo *e);

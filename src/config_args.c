@@ -20,7 +20,7 @@ void args_free(Arg *args, size_t n) {
         free(args);
 }
 
-static int arglist_push(ArgList *l, char letter, const char *value, const char *path, unsigned line, bool effective) {
+int arglist_push(ArgList *l, char letter, const char *value, const char *path, unsigned line, bool effective) {
         Arg *a;
 
         if (!GREEDY_REALLOC(l->v, l->cap, l->n + 1))

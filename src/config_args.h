@@ -26,6 +26,9 @@ typedef struct ArgList {
 
 void args_free(Arg *args, size_t n);
 
+/* Appends an option to L, copying VALUE and PATH (either may be NULL). */
+int arglist_push(ArgList *l, char letter, const char *value, const char *path, unsigned line, bool effective);
+
 /* Reads the options under the nodes LINES (a path without wildcards)
  * selects, in document order. In a config file LINES are its option lines
  * and LINE_NO[J] the line number of the Jth of N_LINES; else (LINE_NO NULL)

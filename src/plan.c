@@ -29,24 +29,33 @@ static bool others_unchanged(const ConfigFile *f, const Arg *args, size_t n) {
         }
 }
 
-/* Whether every line of F that holds no edited option is in TEXT, in order
- * and byte for byte: the edit rewrote only its own lines. */
-static int lines_kept(const ConfigFile *f, const Edit *edits, size_t n_edits, const char *text, bool *ret) {
+/* Matches the lines of TEXT to F's: KEPT_FROM[L] is the line of F that
+ * line L of TEXT is byte for byte (0: a line the edit wrote), taking every
+ * line of F that holds no edited option, in order, at its next equal line.
+ * *RET_KEPT: every such line was found, so the edit rewrote only its own
+ * lines. */
+static int match_lines(const ConfigFile *f, const Edit *edits, size_t n_edits, const char *text,
+                       unsigned **ret_kept_from, bool *ret_kept) {
+        _cleanup_free_ unsigned *from = NULL;
         _cleanup_free_ bool *edited = NULL;
         TextLine next = text_line_first(text);
-        size_t n_lines = 1;
+        size_t n_old = 1, n_new = 1;
 
         FOREACH_LINE(l, f->text)
-                n_lines = l.no + 1;
-        edited = calloc(n_lines + 1, sizeof *edited);
-        if (!edited)
+                n_old = l.no + 1;
+        FOREACH_LINE(l, text)
+                n_new = l.no + 1;
+        edited = calloc(n_old + 1, sizeof *edited);
+        from = calloc(n_new + 1, sizeof *from);
+        if (!edited || !from)
                 return -ENOMEM;
-        if (n_edits > 0 && f->value_line <= n_lines)
+        if (n_edits > 0 && f->value_line <= n_old)
                 edited[f->value_line] = true;
         for (size_t i = 0; i < n_edits; i++)
-                if (edits[i].op != EDIT_APPEND && f->args[edits[i].arg].line <= n_lines)
+                if (edits[i].op != EDIT_APPEND && f->args[edits[i].arg].line <= n_old)
                         edited[f->args[edits[i].arg].line] = true;
 
+        *ret_kept = true;
         FOREACH_LINE(l, f->text) {
                 if (edited[l.no])
                         continue;
@@ -54,12 +63,13 @@ static int lines_kept(const ConfigFile *f, const Edit *edits, size_t n_edits, co
                 while (next.start && !text_line_is(&next, l.start, l.len))
                         text_line_next(&next);
                 if (!next.start) {
-                        *ret = false;
-                        return 0;
+                        *ret_kept = false;
+                        break;
                 }
+                from[next.no] = l.no;
                 text_line_next(&next);
         }
-        *ret = true;
+        *ret_kept_from = TAKE_PTR(from);
         return 0;
 }
 
@@ -68,12 +78,17 @@ static int lines_kept(const ConfigFile *f, const Edit *edits, size_t n_edits, co
  * every other option and line as before, or nothing is written. */
 static int check_converged(Config *c, const ConfigFile *f, const Edit *edits, size_t n_edits, const char *text,
                            const char *listen, ErrorInfo *e) {
+        _cleanup_free_ unsigned *kept_from = NULL;
+        PolicyResult again = {};
+        bool kept = false;
         Arg *args = NULL;
         size_t n = 0;
-        PolicyResult again = {};
         int r;
 
-        r = config_reparse(c, f, text, &args, &n, e);
+        r = match_lines(f, edits, n_edits, text, &kept_from, &kept);
+        if (r < 0)
+                return r;
+        r = config_reread(c, f, text, kept_from, &args, &n, e);
         if (r < 0)
                 return r;
         r = policy_evaluate(args, n, listen, &again);
@@ -81,9 +96,6 @@ static int check_converged(Config *c, const ConfigFile *f, const Edit *edits, si
                 r = error_set(e, -ENOTRECOVERABLE, "harden", f->real_path, 0,
                               "nothing was written; please report this file",
                               "the edited file would still need %zu edits", again.n_edits);
-        bool kept = false;
-        if (r >= 0)
-                r = lines_kept(f, edits, n_edits, text, &kept);
         if (r >= 0 && (!others_unchanged(f, args, n) || !kept))
                 r = error_set(e, -ENOTRECOVERABLE, "harden", f->real_path, 0,
                               "nothing was written; please report this file",

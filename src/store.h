@@ -8,15 +8,19 @@
  * never config.c. Adding a store is one new file store_NAME.c defining a
  * ConfigStore, its declaration below, and the profile row that names it.
  *
- * Invariant: preview() returns exactly the bytes render() returns for the
- * same file and edits. render() edits the tree and puts it back through the
- * lens, exact by construction; preview() may take a faster way (splice a
- * value where Augeas read the old one, put back one line), each declining
- * with -EAGAIN where it would not be exact, and ends in render() otherwise.
- * The dry run shows and apply writes preview()'s bytes; tests/unit's store
- * tests and the fuzzer compare the two.
+ * Invariant: what the dry run shows is what apply writes, byte for byte:
+ * both take preview()'s text (config_change()), and plan.c re-reads it and
+ * refuses it unless it needs no further edit and keeps every line without
+ * an edited option as it was. render() edits the tree and puts the whole
+ * file back through the lens. preview() takes faster ways where they are
+ * exact (splice a value where Augeas read the old one, put back one line),
+ * each declining with -EAGAIN otherwise, and ends in render(). Where
+ * render() keeps the untouched lines, preview() gives its very bytes
+ * (tests/unit/test-store.c); after a removed line Augeas's put can carry
+ * that line's spacing to the next one, which preview() does not.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -34,6 +38,10 @@ typedef struct StoreWalk {
 
 typedef struct ConfigStore {
         const char *name;
+        /* Every line of a file parses alone into the same options, whatever
+         * the lines around it (the lens is an iteration of lines): a re-read
+         * of an edited file need only parse the lines the edit wrote. */
+        bool line_local;
         /* Adds the files of C's profile that hold options to C, with
          * config_add_file(). */
         int (*load)(Config *c, ErrorInfo *e);

@@ -11,8 +11,10 @@
  *   (b) where they succeed, they change the same files, and every file's
  *       new text is byte-identical: the preview is what apply writes;
  *   (c) the new text re-parses, and the policy finds nothing to edit in it;
- *   (d) written back as the file, it is planned again without a change.
- * The sanitizers of the fuzz build (tests/fuzz/CMakeLists.txt) add (e): no
+ *   (d) written back as the file, it is planned again without a change;
+ *   (e) re-read with any of its lines taken from the old file as read
+ *       (config_reread()), it gives the options a whole re-read gives.
+ * The sanitizers of the fuzz build (tests/fuzz/CMakeLists.txt) add (f): no
  * crash, abort, leak or undefined behaviour on the way.
  *
  * tests/fuzz/replay.c runs the same function over files, so every build
@@ -32,6 +34,7 @@
 
 #include "cleanup.h"
 #include "config.h"
+#include "lines.h"
 #include "plan.h"
 #include "policy.h"
 #include "profile.h"
@@ -201,6 +204,43 @@ static void check_reparse(Config *c, const ConfigFile *f, const char *text) {
         args_free(args, n);
 }
 
+/* (e): TEXT re-read with each line that equals a line of F (the next one,
+ * in order) taken from F as read gives the options of a whole re-read. */
+static void check_reread(Config *c, const ConfigFile *f, const char *text) {
+        _cleanup_free_ unsigned *from = calloc(strlen(text) + 2, sizeof *from);
+        TextLine cur = text_line_first(f->text);
+        Arg *whole = NULL, *part = NULL;
+        size_t n_whole = 0, n_part = 0;
+        ErrorInfo e = {};
+
+        if (!from)
+                abort();
+        if (strlen(text) > 16 * 1024)
+                return; /* the matching below is quadratic */
+        FOREACH_LINE(l, text)
+                for (TextLine p = cur; p.start; text_line_next(&p))
+                        if (text_line_is(&p, l.start, l.len)) {
+                                from[l.no] = p.no;
+                                cur = p;
+                                text_line_next(&cur);
+                                break;
+                        }
+        if (config_reparse(c, f, text, &whole, &n_whole, &e) < 0)
+                return; /* (c) says so */
+        if (config_reread(c, f, text, from, &part, &n_part, &e) < 0) {
+                print_error("re-read in part", -EINVAL, &e);
+                broken("(e) the new text of %s re-reads whole but not in part", f->path);
+        }
+        if (n_whole != n_part)
+                broken("(e) a re-read in part gives %zu options, a whole one %zu", n_part, n_whole);
+        for (size_t i = 0; i < n_whole; i++)
+                if (whole[i].letter != part[i].letter || !streq_ptr(whole[i].value, part[i].value) ||
+                    whole[i].effective != part[i].effective || whole[i].line != part[i].line)
+                        broken("(e) option %zu differs between a re-read in part and a whole one", i);
+        args_free(whole, n_whole);
+        args_free(part, n_part);
+}
+
 /* (d): F's new TEXT, written as the file, is planned again without change.
  * The root holds only the file under test, so the plan has that one file. */
 static void check_idempotent(const ConfigFile *f, const char *text) {
@@ -271,6 +311,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                  * the root's file is overwritten by (d). */
                 for (size_t i = 0; i < written.n_files; i++)
                         if (written.files[i].text) {
+                                check_reread(c_write, &c_write->files[i], written.files[i].text);
                                 check_reparse(c_write, &c_write->files[i], written.files[i].text);
                                 check_idempotent(&c_write->files[i], written.files[i].text);
                         }

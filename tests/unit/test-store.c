@@ -2,9 +2,10 @@
 /*
  * The config stores (store.h) through their interface: load from a root,
  * walk into options with their lines, and edit, on texts held in memory.
- * The store's invariant is checked on every case: preview() (what the dry
- * run shows and apply writes) is byte for byte render() (the lens's put of
- * the whole edited tree), and its text reads back needing no further edit.
+ * On every case preview() (what the dry run shows and apply writes) is byte
+ * for byte render() (the lens's put of the whole edited tree; the cases
+ * remove no line before another, where Augeas's put can shift spacing), and
+ * its text reads back needing no further edit.
  */
 #include <check.h>
 #include <errno.h>
