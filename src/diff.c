@@ -26,6 +26,8 @@ static int split_lines(const char *text, Line **ret, size_t *ret_n) {
         _cleanup_free_ Line *v = NULL;
         size_t n = 0, allocated = 0;
 
+        if (!GREEDY_REALLOC(v, allocated, 1)) /* an array even for no line: callers offset into it */
+                return -ENOMEM;
         FOREACH_LINE(l, text) {
                 if (!GREEDY_REALLOC(v, allocated, n + 1))
                         return -ENOMEM;
