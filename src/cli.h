@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "backup.h"
 #include "error.h"
 #include "profile.h"
 #include "plan.h"
@@ -87,6 +88,12 @@ int context_profile(const Context *c, const Profile **ret, ErrorInfo *e);
 /* The shared start of check and apply: the profile, the --listen check and
  * the plan (plan.h). 0 to go on; else the exit code, the error reported. */
 int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_config, const Profile **ret_profile);
+/* Backs up, before anything is written, every file of REPORT that changes,
+ * as SOURCES (one per file of REPORT) has it; a source without text (a file
+ * that could not be read) has nothing to keep. *RET is NULL when nothing
+ * was backed up. */
+int command_back_up(const Context *c, const Report *report, const BackupSource *sources, Backup **ret,
+                    ErrorInfo *e);
 /* Prints R (text or JSON) and returns its exit code. */
 int command_finish(const Context *c, Report *r);
 /* Records the one error message for errno R and E in REPORT (with

@@ -12,32 +12,26 @@
 #include "util.h"
 
 
-/* Backs up every file the plan changes, before anything is written. */
+/* Backs up every file the plan changes, as read, before anything is written. */
 static int back_up(const Context *c, Config *config, Report *report, Backup **ret, ErrorInfo *e) {
         _cleanup_free_ BackupSource *v = calloc(config->n_files ?: 1, sizeof *v);
-        size_t n = 0;
-        Backup *b;
+        _cleanup_(backup_freep) Backup *b = NULL;
         int r;
 
         if (!v)
                 return -ENOMEM;
         for (size_t i = 0; i < config->n_files; i++)
-                if (report->files[i].changed)
-                        v[n++] = (BackupSource) { config->files[i].path, config->files[i].text, config->files[i].size,
-                                                  &config->files[i].st };
-        r = backup_create(c->root, v, n, &b, e);
+                v[i] = (BackupSource) { config->files[i].path, config->files[i].text, config->files[i].size,
+                                        &config->files[i].st };
+        r = command_back_up(c, report, v, &b, e);
         if (r < 0)
                 return r;
-        for (size_t i = 0, k = 0; i < config->n_files; i++)
-                if (report->files[i].changed && !(report->files[i].backup = strdup(b->files[k++].copy))) {
-                        backup_free(b);
+        for (size_t i = 0, k = 0; i < report->n_files; i++)
+                if (report->files[i].changed && !(report->files[i].backup = strdup(b->files[k++].copy)))
                         return -ENOMEM;
-                }
-        if (!(report->backup_id = strdup(b->id))) {
-                backup_free(b);
+        if (!(report->backup_id = strdup(b->id)))
                 return -ENOMEM;
-        }
-        *ret = b;
+        *ret = TAKE_PTR(b);
         return 0;
 }
 
@@ -155,11 +149,11 @@ int cmd_apply(const Context *c) {
         _cleanup_close_ int lock = -1;
         ErrorInfo e = {};
         const Profile *p;
-        int r;
+        int code, r;
 
-        r = command_plan(c, c->dry_run ? PLAN_DIFF : PLAN_WRITE, &report, &config, &p);
-        if (r > 0)
-                return r;
+        code = command_plan(c, c->dry_run ? PLAN_DIFF : PLAN_WRITE, &report, &config, &p);
+        if (code > 0)
+                return code;
         if (c->dry_run || !report.changed)
                 return command_finish(c, &report); /* nothing to write: no lock, no file touched */
 
@@ -171,9 +165,9 @@ int cmd_apply(const Context *c) {
         report_done(&report);
         report = (Report) { .command = "apply", .root = c->root };
         config_free(TAKE_PTR(config));
-        r = command_plan(c, PLAN_WRITE, &report, &config, &p);
-        if (r > 0)
-                return r;
+        code = command_plan(c, PLAN_WRITE, &report, &config, &p);
+        if (code > 0)
+                return code;
         /* What a killed run left behind goes, under the lock. */
         (void) config_remove_temps(config);
         (void) backup_remove_stale(c->root);

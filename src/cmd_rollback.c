@@ -10,26 +10,69 @@
 #include "util.h"
 
 
+/* Which files of B differ from what is there now: only those are
+ * rewritten and restarted. Each file's text is what is there now (NULL when
+ * unreadable), and ST[i] its status, for the backup of it. */
+static int compare(const Context *c, const Backup *b, Report *report, struct stat *st) {
+        for (size_t i = 0; i < b->n_files; i++) {
+                FileResult *f = &report->files[report->n_files++];
+                _cleanup_free_ char *now = NULL;
+                char sum[65] = "";
+                size_t size = 0;
+
+                if (!(f->path = strdup(b->files[i].path)) || !(f->backup = strdup(b->files[i].copy)) ||
+                    !(f->diff = strdup("")))
+                        return -ENOMEM;
+                if (root_read_file(c->root, b->files[i].path, &now, &size, &st[i]) >= 0)
+                        sha256_hex(now, size, sum);
+                f->changed = strcmp(sum, b->files[i].sha256) != 0;
+                f->text = TAKE_PTR(now);
+                report->changed = report->changed || f->changed;
+        }
+        return 0;
+}
+
 /* Backs up what rollback is about to replace, so a rollback can be undone. */
 static int back_up_current(const Context *c, Report *report, const struct stat *st, ErrorInfo *e) {
         _cleanup_free_ BackupSource *v = calloc(report->n_files ?: 1, sizeof *v);
         _cleanup_(backup_freep) Backup *undo = NULL;
-        size_t n = 0;
         int r;
 
         if (!v)
                 return -ENOMEM;
-        for (size_t i = 0; i < report->n_files; i++)
-                if (report->files[i].changed && report->files[i].text)
-                        v[n++] = (BackupSource) { report->files[i].path, report->files[i].text,
-                                                  strlen(report->files[i].text), /* read refuses NULs */
-                                                  &st[i] };
-        if (n == 0)
-                return 0;
-        r = backup_create(c->root, v, n, &undo, e);
+        for (size_t i = 0; i < report->n_files; i++) {
+                const FileResult *f = &report->files[i];
+                /* strlen(): a file with NUL bytes is never read */
+                v[i] = (BackupSource) { f->path, f->text, f->text ? strlen(f->text) : 0, &st[i] };
+        }
+        r = command_back_up(c, report, v, &undo, e);
         if (r < 0)
                 return r;
-        report->undo_backup_id = TAKE_PTR(undo->id);
+        if (undo)
+                report->undo_backup_id = TAKE_PTR(undo->id);
+        return 0;
+}
+
+/* Restarts the daemons whose files the rollback changed, as they were:
+ * a stopped one stays stopped. */
+static int restart_changed(const Context *c, const Profile *p, Report *report, ErrorInfo *e) {
+        ServiceOptions o = { .timeout_sec = c->timeout_sec };
+
+        for (size_t i = 0; i < report->n_files; i++) {
+                FileResult *f = &report->files[i];
+                _cleanup_free_ char *instance = NULL;
+                int r;
+
+                if (!f->changed)
+                        continue;
+                /* /etc/memcached_NAME.conf belongs to instance NAME */
+                if (profile_instance_of(p, strrchr(f->path, '/') + 1, &instance) == -ENOMEM)
+                        return -ENOMEM;
+                f->has_service = true;
+                r = service_restart_verify(p, c->root, instance, &o, SERVICE_TRY_RESTART, false, &f->service, e);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 
@@ -40,7 +83,6 @@ int cmd_rollback(const Context *c) {
         _cleanup_(backup_freep) Backup *b = NULL;
         _cleanup_free_ struct stat *st = NULL;
         _cleanup_close_ int lock = -1;
-        ServiceOptions o = { .timeout_sec = c->timeout_sec };
         const Profile *p = NULL;
         ErrorInfo e = {};
         int r;
@@ -61,52 +103,18 @@ int cmd_rollback(const Context *c) {
         if (r < 0)
                 return command_fail(c, &report, r == -ENOMEM ? EXIT_RUNTIME : EXIT_INPUT, r, &e);
         if (!(report.backup_id = strdup(b->id)) || !(report.files = calloc(b->n_files ?: 1, sizeof *report.files)) ||
-            !(st = calloc(b->n_files ?: 1, sizeof *st)))
+            !(st = calloc(b->n_files ?: 1, sizeof *st)) || compare(c, b, &report, st) < 0)
                 return command_fail(c, &report, EXIT_RUNTIME, -ENOMEM, NULL);
-
-        /* Which files differ from the backup: only those are rewritten and restarted. */
-        for (size_t i = 0; i < b->n_files; i++) {
-                FileResult *f = &report.files[report.n_files++];
-                _cleanup_free_ char *now = NULL;
-                char sum[65] = "";
-                size_t size = 0;
-
-                if (!(f->path = strdup(b->files[i].path)) || !(f->backup = strdup(b->files[i].copy)) ||
-                    !(f->diff = strdup("")))
-                        return command_fail(c, &report, EXIT_RUNTIME, -ENOMEM, NULL);
-                if (root_read_file(c->root, b->files[i].path, &now, &size, &st[i]) >= 0)
-                        sha256_hex(now, size, sum);
-                f->changed = strcmp(sum, b->files[i].sha256) != 0;
-                f->text = TAKE_PTR(now); /* what is there now, NULL when unreadable */
-                report.changed = report.changed || f->changed;
-        }
         if (!report.changed)
                 return command_finish(c, &report);
 
         /* Keep what is about to be replaced, so a rollback can be undone too. */
         r = back_up_current(c, &report, st, &e);
+        if (r >= 0)
+                r = backup_restore(c->root, b, &e);
+        if (r >= 0 && !c->no_restart)
+                r = restart_changed(c, p, &report, &e);
         if (r < 0)
-                return command_fail(c, &report, EXIT_RUNTIME, r, &e);
-
-        r = backup_restore(c->root, b, &e);
-        if (r < 0)
-                return command_fail(c, &report, EXIT_RUNTIME, r, &e);
-
-        if (c->no_restart)
-                return command_finish(c, &report);
-        for (size_t i = 0; i < report.n_files; i++) {
-                FileResult *f = &report.files[i];
-                _cleanup_free_ char *instance = NULL;
-
-                if (!f->changed)
-                        continue;
-                /* /etc/memcached_NAME.conf belongs to instance NAME */
-                if (profile_instance_of(p, strrchr(f->path, '/') + 1, &instance) == -ENOMEM)
-                        return command_fail(c, &report, EXIT_RUNTIME, -ENOMEM, NULL);
-                f->has_service = true;
-                r = service_restart_verify(p, c->root, instance, &o, SERVICE_TRY_RESTART, false, &f->service, &e);
-                if (r < 0)
-                        return command_fail(c, &report, EXIT_RUNTIME, r, &e);
-        }
+                return command_fail(c, &report, EXIT_RUNTIME, r, r == -ENOMEM ? NULL : &e);
         return command_finish(c, &report);
 }

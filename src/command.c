@@ -51,6 +51,23 @@ int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_c
         return 0;
 }
 
+int command_back_up(const Context *c, const Report *report, const BackupSource *sources, Backup **ret,
+                    ErrorInfo *e) {
+        _cleanup_free_ BackupSource *v = calloc(report->n_files ?: 1, sizeof *v);
+        size_t n = 0;
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t i = 0; i < report->n_files; i++)
+                if (report->files[i].changed && sources[i].text)
+                        v[n++] = sources[i];
+        if (n == 0) {
+                *ret = NULL;
+                return 0;
+        }
+        return backup_create(c->root, v, n, ret, e);
+}
+
 void command_set_error(Report *report, int exit_code, int r, const ErrorInfo *e) {
         char msg[PATH_MAX + 1024];
 
