@@ -83,37 +83,14 @@ static int note_no_restart(const Context *c, FileResult *f, const char *why) {
         return service_report_note(&f->service, "not restarted (%s): the new settings take effect at the next start", why);
 }
 
-/* Restarts the daemons whose config changed. On the first failure: put
- * this run's backup back, restart the daemons touched so far on the old
- * config, and leave E saying what failed and that the old config is back. */
-static int restart(const Context *c, const Profile *p, const Backup *b, Report *report, ErrorInfo *e) {
+/* After a failed restart of file DONE - 1 and this run's backup B put
+ * back: restarts the daemons of the files before it, and its own, on the old
+ * config, and says in E whether they came back. */
+static void restart_on_old_config(const Context *c, const Profile *p, const Backup *b, Report *report,
+                                  size_t done, ErrorInfo *e) {
         ServiceOptions o = { .timeout_sec = c->timeout_sec };
         bool all_up = true;
-        size_t done = 0;
-        int r = 0, k;
 
-        for (size_t i = 0; i < report->n_files; i++) {
-                FileResult *f = &report->files[i];
-
-                if (!f->changed)
-                        continue;
-                if (c->no_restart) {
-                        r = note_no_restart(c, f, "--no-restart");
-                        if (r < 0)
-                                return r;
-                        continue;
-                }
-                f->has_service = true;
-                r = service_restart_verify(p, c->root, f->instance, &o, SERVICE_TRY_RESTART, true, &f->service, e);
-                done = i + 1;
-                if (r < 0)
-                        break;
-        }
-        if (r >= 0)
-                return 0;
-
-        if (restore_after_failure(c, b, e) < 0)
-                return r;
         report->rolled_back = true;
         report->changed = false;
         report->compliant = false;
@@ -126,6 +103,7 @@ static int restart(const Context *c, const Profile *p, const Backup *b, Report *
                  * which a try-restart would leave alone: bring it back if it
                  * ran before. */
                 bool failed_here = i + 1 == done && f->service.was_active;
+                int k;
 
                 f->changed = false; /* every file of this run is back as it was */
                 if (!touched)
@@ -139,6 +117,33 @@ static int restart(const Context *c, const Profile *p, const Backup *b, Report *
         }
         error_set_hint(e, "the old config is back in place (backup %s)%s", b->id,
                        all_up ? " and memcached runs on it" : ", but memcached did not come back up: check its log");
+}
+
+/* Restarts the daemons whose config changed. On the first failure: put
+ * this run's backup back, restart the daemons touched so far on the old
+ * config, and leave E saying what failed and that the old config is back. */
+static int restart(const Context *c, const Profile *p, const Backup *b, Report *report, ErrorInfo *e) {
+        ServiceOptions o = { .timeout_sec = c->timeout_sec };
+        size_t done = 0;
+        int r = 0;
+
+        for (size_t i = 0; i < report->n_files && r >= 0; i++) {
+                FileResult *f = &report->files[i];
+
+                if (!f->changed)
+                        continue;
+                if (c->no_restart) {
+                        r = note_no_restart(c, f, "--no-restart");
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                f->has_service = true;
+                r = service_restart_verify(p, c->root, f->instance, &o, SERVICE_TRY_RESTART, true, &f->service, e);
+                done = i + 1;
+        }
+        if (r < 0 && restore_after_failure(c, b, e) >= 0)
+                restart_on_old_config(c, p, b, report, done, e);
         return r;
 }
 
