@@ -15,11 +15,6 @@
 #include "store.h"
 #include "util.h"
 
-const char *config_lens_dir(void) {
-        const char *d = secure_getenv("MEMHARDEN_LENS_DIR");
-        return d && *d ? d : MEMHARDEN_LENSDIR;
-}
-
 void config_free(Config *c) {
         if (!c)
                 return;

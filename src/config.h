@@ -54,9 +54,6 @@ typedef struct Config {
         size_t n_walked;   /* files walked into their options so far */
 } Config;
 
-/* Where our lenses live: $MEMHARDEN_LENS_DIR, else the installed directory. */
-const char *config_lens_dir(void);
-
 /* A Config of profile P with no file yet: Augeas with our lenses. ROOT is
  * where files are read from (NULL: none, for text added with
  * config_add_text()). -ELIBBAD when Augeas cannot start. */

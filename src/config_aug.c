@@ -11,6 +11,11 @@
 
 #include "util.h"
 
+const char *config_lens_dir(void) {
+        const char *d = secure_getenv("MEMHARDEN_LENS_DIR");
+        return d && *d ? d : MEMHARDEN_LENSDIR;
+}
+
 void matches_done(Matches *m) {
         for (int i = 0; i < m->n; i++)
                 free(m->v[i]);

@@ -21,6 +21,9 @@ struct augeas;
 /* Room for a node path plus the suffix we append to it. */
 #define NODE_MAX (PATH_MAX + 64)
 
+/* Where our lenses live: $MEMHARDEN_LENS_DIR, else the installed directory. */
+const char *config_lens_dir(void);
+
 /* aug_match() result, freed with its strings. */
 typedef struct Matches {
         char **v;
