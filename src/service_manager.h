@@ -5,7 +5,7 @@
  * The one interface between the restart stage's dispatch (service.c) and a
  * service manager backend: service_systemd.c, service_sysv.c and
  * service_none.c each define one ServiceManagerOps and nothing else that is
- * not static. A backend calls down only (service_report.c, spawn.c, the
+ * not static. A backend calls down only (service_report.c, spawn-util.c, the
  * verify_*.c readers), never back into service.c.
  *
  * Adding a manager: one file, service_NAME.c, that defines
