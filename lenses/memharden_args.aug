@@ -4,8 +4,12 @@ Module: Memharden_args
   the value of OPTIONS in /etc/sysconfig/memcached.
 
   Every dash-word becomes one "short" or "long" node, so callers can edit
-  individual options without re-splitting the string. Anything that is not
-  clearly an option (stray words, quotes, shell expansions) is rejected
+  individual options without re-splitting the string. A word that is not an
+  option becomes a "word" node holding it verbatim: memcached's getopt
+  leaves such words alone, and memharden keeps them byte for byte. They are
+  plain words (a path), redirections ("2>&1", ">>", ">>/var/log/x"), and,
+  in a shell variable's value only, "$NAME" or "${NAME}". Quotes, command
+  substitution, backticks, ";", "|", "&" and parentheses are rejected
   rather than guessed at.
 *)
 module Memharden_args =
@@ -43,14 +47,36 @@ let short = [ label "short" . del_str "-"
    run. Values cannot start with "-", so "--daemon -l x" is unambiguous; the
    caller checks names, and whether an option takes a value, against
    memcached's own table. *)
-let long_opt = [ key /[a-z][a-z0-9_-]*/ . (del /=|[ \t]+/ "=" . store value_re)? ]
-let long = [ label "long" . del_str "--" . long_opt ]
+let long_val = [ label "long" . del_str "--"
+                 . [ key /[a-z][a-z0-9_-]*/ . del /=|[ \t]+/ "=" . store value_re ] ]
+(* A long option without a value has a label of its own, so that a tree
+   tells it apart from one whose value follows a blank *)
+let long_bare = [ label "longflag" . del_str "--" . [ key /[a-z][a-z0-9_-]*/ ] ]
 
-let word = short | long
 
-(* One or more words separated by whitespace *)
-let words = word . (sep . word)*
+(* Words that are not options: nothing a shell would read as more than a
+   word or a redirection of one *)
+let plain_re = /[^- \t\r\n#"'\\`$;|&()<>][^ \t\r\n#"'\\`$;|&()<>]*/
+let redirect_re = /[0-9]?(>>?|<)(&[0-9]|[^- \t\r\n#"'\\`$;|&()<>&][^ \t\r\n#"'\\`$;|&()<>]*)?/
+let other = [ label "word" . store (plain_re | redirect_re) ]
+
+(* A variable reference: literal to systemd's EnvironmentFile=, expanded by
+   a shell; the caller tells the two readings apart *)
+let var_ref = [ label "word" . store /\$([A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})/ ]
+
+(* A word after a long option without "=" is its value, never a word of
+   its own (memcached's table, not the lens, knows whether the option takes
+   one): so a run of such bare long options is followed by another option
+   or ends the list. *)
+let brun = long_bare . (sep . long_bare)*
+let valued = short | long_val
+let block (w:lens) = (brun . sep)? . valued | w
+let seq (first:lens) (w:lens) = first . (sep . block w)* . (sep . brun)? | brun
+
+(* A memcached.conf line: it starts with an option (a line that does not is
+   a directive to Debian's start script), any words after it *)
+let words = seq ((brun . sep)? . valued) other
 
 (* Leading/trailing whitespace is kept; an empty or blank string gives an
    empty tree *)
-let lns = del_opt_ws "" . (words . del_opt_ws "")?
+let lns = del_opt_ws "" . (seq (block (other | var_ref)) (other | var_ref) . del_opt_ws "")?

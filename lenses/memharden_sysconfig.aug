@@ -9,12 +9,14 @@ Module: Memharden_sysconfig
   as the new value still fits it; a new value that needs quotes is written
   in double quotes.
 
-  Only plain assignments of literal values are accepted. Anything whose
-  value depends on how it is read ($ expansions, command substitution,
-  backslash escapes, ";", arrays, sourcing other files, unset, a value
-  split over several quoted parts) is a parse error rather than a guess.
-  The file is read both by sh (init script) and by systemd's
-  EnvironmentFile=, and those two disagree on all of these.
+  Only plain assignments of literal values are accepted, and one kind of
+  value whose two readings memharden works out itself: a double-quoted
+  value with "$NAME" or "${NAME}" in it, which systemd's EnvironmentFile=
+  keeps literally and the init script's shell expands (the Salt formula
+  writes OPTIONS="$OPTIONS -k"). Anything else whose value depends on how it
+  is read (other $ expansions, command substitution, backslash escapes,
+  ";", arrays, sourcing other files, unset, a value split over several
+  quoted parts) is a parse error rather than a guess.
 
   Regexp differences and large unions are avoided on purpose: Augeas
   expands them into very large regexps whose compilation dominates the
@@ -36,7 +38,9 @@ let name_re = /[A-Za-z_][A-Za-z0-9_]*/
      quoted  - at least one other character (such as a space): needs "" or ''
      dquoted - contains ': needs ""
      squoted - contains ": needs ''
-   Backslash, $, backtick, ; and line breaks are refused in every class. *)
+     dvar    - contains $NAME or ${NAME}: double quotes, as written
+   Backslash, backtick, ; and line breaks are refused in every class, $
+   everywhere but in dvar. *)
 let bare_re = /[-A-Za-z0-9_.,:\/@%+=]+/
 
 (* Allowed inside quotes, besides the quote characters *)
@@ -47,6 +51,7 @@ let qonly = /[^-A-Za-z0-9_.,:\/@%+=\n\r"'\\$`;]/
 let quoted_re  = qchar* . qonly . qchar*
 let dquoted_re = /[^\n\r"\\$`;]*'[^\n\r"\\$`;]*/
 let squoted_re = /[^\n\r'\\$`;]*"[^\n\r'\\$`;]*/
+let dvar_re    = /([^\n\r"\\`;$]|\$[A-Za-z_{])*\$[A-Za-z_{]([^\n\r"\\`;$]|\$[A-Za-z_{])*/
 
 let dq = Memharden_args.del_str "\""
 let sq = Memharden_args.del_str "'"
@@ -56,6 +61,7 @@ let bare    = square (del /["']?/ "\"") (store bare_re) (del /["']?/ "\"")
 let quoted  = square (del /["']/ "\"") (store quoted_re) (del /["']/ "\"")
 let dquoted = dq . store dquoted_re . dq
 let squoted = sq . store squoted_re . sq
+let dvar    = dq . store dvar_re . dq
 
 let comment_re = /[^ \t\r\n](.*[^ \t\r\n])?/
 
@@ -80,4 +86,4 @@ let kv (val:lens) =
 
 let lns =
   ( comment | [ del /[ \t]*#?[ \t]*\n/ "\n" ]
-  | kv empty | kv bare | kv quoted | kv dquoted | kv squoted )*
+  | kv empty | kv bare | kv quoted | kv dquoted | kv squoted | kv dvar )*

@@ -40,34 +40,39 @@ typedef struct ArgWalk {
         const unsigned *line_no;  /* NULL: one argument list on FIXED_LINE */
         size_t n_lines, j;        /* lines given, lines seen */
         unsigned fixed_line, line;
-        const char *kind;         /* the word being read: "short", "long" or NULL */
-        unsigned n_short, n_long, n_in_word;
+        const char *kind;         /* the word being read: "short", "long", "longflag" or NULL */
+        unsigned n_short, n_long, n_flag, n_in_word;
         bool first, effective;    /* the next option is its line's first; its line counts */
 } ArgWalk;
 
+/* The words of lenses/memharden_args.aug that hold options. */
+static bool is_option_word(const char *label) {
+        return streq_ptr(label, "short") || streq_ptr(label, "long") || streq_ptr(label, "longflag");
+}
+
 /* Moves W past node I, labelled LABEL, when it is no option of the word
- * being read: a new word, the line's comment, or the next line. 1 for such
- * a node, 0 for an option, -EINVAL past the lines W was given. A long word
- * holds exactly one option, a short word only one-letter ones. */
+ * being read: a new word, a word that is no option (2), the line's
+ * comment, or the next line. 1 (or 2) for such a node, 0 for an option,
+ * -EINVAL past the lines W was given. A long word holds exactly one
+ * option, a short word only one-letter ones. */
 static int walk_structure(ArgWalk *w, int i, const char *label) {
         bool is_short = w->kind && w->kind[0] == 's';
 
         if (w->kind && (is_short ? label[0] != '\0' && label[1] == '\0' : w->n_in_word == 0))
                 return 0;
         w->kind = NULL;
-        if (i > 0 && (streq_ptr(label, "short") || streq_ptr(label, "long"))) {
-                w->kind = label[0] == 's' ? "short" : "long";
+        if (i > 0 && is_option_word(label)) {
+                w->kind = label[0] == 's' ? "short" : label[4] ? "longflag" : "long";
                 w->n_in_word = 0;
-                if (label[0] == 's')
-                        w->n_short++;
-                else
-                        w->n_long++;
-        } else if (i == 0 || !streq_ptr(label, "#comment")) {
+                (*(label[0] == 's' ? &w->n_short : label[4] ? &w->n_flag : &w->n_long))++;
+        } else if (i > 0 && streq_ptr(label, "word"))
+                return 2;
+        else if (i == 0 || !streq_ptr(label, "#comment")) {
                 if (w->line_no && w->j >= w->n_lines)
                         return -EINVAL;
                 w->line = w->line_no ? w->line_no[w->j] : w->fixed_line;
                 w->j++;
-                w->n_short = w->n_long = 0;
+                w->n_short = w->n_long = w->n_flag = 0;
                 w->first = true;
         }
         return 1;
@@ -120,6 +125,14 @@ int args_walk(augeas *aug, const char *lines, const unsigned *line_no, size_t n_
                         break;
                 }
                 int k = walk_structure(&w, i, label);
+                if (k == 2) {
+                        /* A word memcached's getopt leaves alone: kept, so
+                         * that a re-read can tell it is still there. */
+                        if (w.first)
+                                w.effective = true, w.first = false;
+                        r = arglist_push(out, ARG_WORD, value, NULL, w.line, w.effective);
+                        continue;
+                }
                 if (k != 0) {
                         r = k < 0 ? k : 0;
                         continue;
@@ -140,7 +153,7 @@ int args_walk(augeas *aug, const char *lines, const unsigned *line_no, size_t n_
                 bool editable = policy_edits_letter(opt->letter);
                 if (editable)
                         snprintf(path, sizeof path, "%s[%zu]/%s[%u]/%s", lines, w.j, w.kind,
-                                 is_short ? w.n_short : w.n_long, label);
+                                 is_short ? w.n_short : w.kind[4] ? w.n_flag : w.n_long, label);
                 r = arglist_push(out, opt->letter, value, editable ? path : NULL, w.line, w.effective);
         }
         (void) aug_defvar(aug, "mhopt", NULL);

@@ -19,6 +19,11 @@
 
 struct augeas;
 
+/* The letter of an Arg that is a word and no option ("2>&1", a path,
+ * "$OPTIONS"): memcached's getopt leaves it alone, and the policy never
+ * looks at it; it is kept so that a re-read can tell it is still there. */
+#define ARG_WORD '\0'
+
 typedef struct ArgList {
         Arg *v;
         size_t n, cap;

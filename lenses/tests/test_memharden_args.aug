@@ -27,11 +27,11 @@ test Memharden_args.lns get " -l 127.0.0.1,::1 \t-U 0 -vv  " =
 (* Long options *)
 test Memharden_args.lns get "--listen=10.0.0.1" = { "long" { "listen" = "10.0.0.1" } }
 test Memharden_args.lns get "--udp-port 0" = { "long" { "udp-port" = "0" } }
-test Memharden_args.lns get "--daemon" = { "long" { "daemon" } }
+test Memharden_args.lns get "--daemon" = { "longflag" { "daemon" } }
 test Memharden_args.lns get "--verbose=2" = { "long" { "verbose" = "2" } }
 test Memharden_args.lns get "--listen-backlog=1024 --enable-shutdown --napi_ids 4" =
   { "long" { "listen-backlog" = "1024" } }
-  { "long" { "enable-shutdown" } }
+  { "longflag" { "enable-shutdown" } }
   { "long" { "napi_ids" = "4" } }
 test Memharden_args.lns get "-P /run/memcached/memcached.pid -o modern,slab_reassign" =
   { "short" { "P" = "/run/memcached/memcached.pid" } }
@@ -65,7 +65,7 @@ test Memharden_args.lns put "-l 0.0.0.0 -U 0" after rm "/short[1]"
 test Memharden_args.lns put "-dk" after rm "/short/k" = "-d"
 
 (* Rejected input *)
-test Memharden_args.lns get "-l 127.0.0.1 foo" = *
+test Memharden_args.lns get "-l 127.0.0.1 foo (bar)" = *
 test Memharden_args.lns get "-" = *
 test Memharden_args.lns get "--" = *
 test Memharden_args.lns get "-l" = *
@@ -74,7 +74,8 @@ test Memharden_args.lns get "-l -U 0" = *
 test Memharden_args.lns get "-l-x" = *
 test Memharden_args.lns get "-Q" = *
 test Memharden_args.lns get "-vQ" = *
-test Memharden_args.lns get "-lv 1" = *
+(* getopt's reading: -l takes "v", and "1" is a word of its own *)
+test Memharden_args.lns get "-lv 1" = { "short" { "l" = "v" } } { "word" = "1" }
 test Memharden_args.lns get "-l \"127.0.0.1\"" = *
 test Memharden_args.lns get "-l '127.0.0.1'" = *
 test Memharden_args.lns get "-l $ADDR" = *
@@ -82,10 +83,50 @@ test Memharden_args.lns get "-l `hostname`" = *
 test Memharden_args.lns get "-l 1;rm" = *
 test Memharden_args.lns get "-l a\\b" = *
 (* A missing value is refused by the C side, which knows --udp-port takes one *)
-test Memharden_args.lns get "--udp-port" = { "long" { "udp-port" } }
+test Memharden_args.lns get "--udp-port" = { "longflag" { "udp-port" } }
 test Memharden_args.lns get "--udp-port=" = *
 (* The lens knows no option names: "--daemon 5" reads as a value, which
    the C side refuses against memcached's option table *)
 test Memharden_args.lns get "--daemon 5" = { "long" { "daemon" = "5" } }
 test Memharden_args.lns get "--Daemon" = *
 test Memharden_args.lns get "-l 1\n-U 0" = *
+
+(* Words memcached does not take as options: kept verbatim. geerlingguy's
+   RHEL OPTIONS, with a redirection systemd passes on as words *)
+test Memharden_args.lns get "-l 127.0.0.1 -t 4 -I 1m -v >> /var/log/memcached.log 2>&1" =
+  { "short" { "l" = "127.0.0.1" } }
+  { "short" { "t" = "4" } }
+  { "short" { "I" = "1m" } }
+  { "short" { "v" } }
+  { "word" = ">>" }
+  { "word" = "/var/log/memcached.log" }
+  { "word" = "2>&1" }
+test Memharden_args.lns get "-v >>/var/log/m.log 2>/dev/null <x" =
+  { "short" { "v" } } { "word" = ">>/var/log/m.log" } { "word" = "2>/dev/null" } { "word" = "<x" }
+test Memharden_args.lns put "-l 0.0.0.0 -v >> /var/log/m.log 2>&1" after
+  set "/short[1]/l" "127.0.0.1" ;
+  insa "short" "/*[last()]" ;
+  set "/short[last()]/U" "0"
+  = "-l 127.0.0.1 -v >> /var/log/m.log 2>&1 -U 0"
+
+(* The Salt formula's self-reference, literal to systemd *)
+test Memharden_args.lns get "$OPTIONS -k" = { "word" = "$OPTIONS" } { "short" { "k" } }
+test Memharden_args.lns get "${OPTIONS} -k ${X}" =
+  { "word" = "${OPTIONS}" } { "short" { "k" } } { "word" = "${X}" }
+
+(* A word after a long option without "=" is its value *)
+test Memharden_args.lns get "--daemon foo" = { "long" { "daemon" = "foo" } }
+test Memharden_args.lns get "--daemon --listen 10.0.0.1 x" =
+  { "longflag" { "daemon" } } { "long" { "listen" = "10.0.0.1" } } { "word" = "x" }
+test Memharden_args.lns get "x --daemon" = { "word" = "x" } { "longflag" { "daemon" } }
+
+(* What only a shell can interpret stays refused *)
+test Memharden_args.lns get "-l 127.0.0.1 $(hostname)" = *
+test Memharden_args.lns get "-l 127.0.0.1 `hostname`" = *
+test Memharden_args.lns get "-l 127.0.0.1; rm x" = *
+test Memharden_args.lns get "-l 127.0.0.1 | x" = *
+test Memharden_args.lns get "-l 127.0.0.1 && x" = *
+test Memharden_args.lns get "-l 127.0.0.1 &" = *
+test Memharden_args.lns get "-l 127.0.0.1 'x y'" = *
+test Memharden_args.lns get "$" = *
+test Memharden_args.lns get "${X" = *

@@ -150,7 +150,7 @@ test Memharden_conf.lns get "-l 127.0.0.1 -U 0   # hardened\n  \t-m 64 --daemon 
     { "#comment" = "hardened" } }
   { "options"
     { "short" { "m" = "64" } }
-    { "long" { "daemon" } }
+    { "longflag" { "daemon" } }
     { "short" { "v" } { "v" } } }
 
 (* One node per line: comments, blank lines, directives *)
@@ -216,8 +216,20 @@ test Memharden_conf.lns put "-l 127.0.0.1 # c\n" after
 test Memharden_conf.lns put "-d\n" after set "/options/bogus" "x" = *
 test Memharden_conf.lns put "" after set "/options/bogus" "x" = *
 
+(* Words after an option that memcached leaves alone, and a redirection,
+   which Debian's start scripts hand to /bin/sh *)
+test Memharden_conf.lns get "-l 127.0.0.1 foo\n" =
+  { "options" { "short" { "l" = "127.0.0.1" } } { "word" = "foo" } }
+test Memharden_conf.lns get "-v >> /var/log/memcached.log 2>&1 # log\n" =
+  { "options" { "short" { "v" } } { "word" = ">>" } { "word" = "/var/log/memcached.log" }
+    { "word" = "2>&1" } { "#comment" = "log" } }
+
 (* Rejected input *)
-test Memharden_conf.lns get "-l 127.0.0.1 foo\n" = *
+test Memharden_conf.lns get "2>&1\n" = *
+test Memharden_conf.lns get "-l 127.0.0.1 $X\n" = *
+test Memharden_conf.lns get "-l 127.0.0.1; x\n" = *
+test Memharden_conf.lns get "-l 127.0.0.1 `x`\n" = *
+test Memharden_conf.lns get "-l 127.0.0.1 | x\n" = *
 test Memharden_conf.lns get "-\n" = *
 test Memharden_conf.lns get "-l\n" = *
 test Memharden_conf.lns get "-d -l\n" = *
@@ -225,7 +237,7 @@ test Memharden_conf.lns get "-Q\n" = *
 test Memharden_conf.lns get "-l \"127.0.0.1\"\n" = *
 test Memharden_conf.lns get "-l $ADDR\n" = *
 (* Whether a long option takes a value is checked by the C side *)
-test Memharden_conf.lns get "--udp-port\n" = { "options" { "long" { "udp-port" } } }
+test Memharden_conf.lns get "--udp-port\n" = { "options" { "longflag" { "udp-port" } } }
 test Memharden_conf.lns get "--daemon 5\n" = { "options" { "long" { "daemon" = "5" } } }
 test Memharden_conf.lns get "-l 127.0.0.1#c\n" = *
 (* A directive that happens to be called "options" has no option children *)

@@ -98,7 +98,9 @@ test lns put "" after set "/A/foo" "x" = *
 (* Values that can't be written without escapes *)
 test lns put "A=b\n" after set "/A" "a'\"b" = *
 test lns put "A=b\n" after set "/A" "a\\b" = *
-test lns put "A=b\n" after set "/A" "$x" = *
+test lns put "A=b\n" after set "/A" "$(x)" = *
+(* A variable reference is written in double quotes, as read *)
+test lns put "A=b\n" after set "/A" "$x" = "A=\"$x\"\n"
 
 (* Shell constructs are refused, never guessed at *)
 test lns get "A=$(hostname)\n" = *
@@ -106,7 +108,12 @@ test lns get "A=\"$(hostname)\"\n" = *
 test lns get "A=`hostname`\n" = *
 test lns get "A=\"`hostname`\"\n" = *
 test lns get "A=$B\n" = *
-test lns get "A=\"${B}\"\n" = *
+test lns get "A=\"$\"\n" = *
+test lns get "A=\"$1\"\n" = *
+(* The Salt formula: systemd keeps it literally, a shell expands it *)
+test lns get "OPTIONS=\"-l 10.0.0.5\"\nOPTIONS=\"$OPTIONS -k\"\n" =
+  { "OPTIONS" = "-l 10.0.0.5" } { "OPTIONS" = "$OPTIONS -k" }
+test lns get "A=\"${B} c\"\n" = { "A" = "${B} c" }
 test lns get "A=b;\n" = *
 test lns get "A=b; B=c\n" = *
 test lns get "A=\"b;c\"\n" = *
