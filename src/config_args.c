@@ -86,16 +86,14 @@ static int check_option(bool is_short, const char *label, const char *value, con
 
         if (!opt)
                 return error_set(e, -EINVAL, "parse", subject, l,
-                                 "memcached would refuse to start with it; fix the option",
-                                 "unknown memcached option '%s%s'", is_short ? "-" : "--", label);
+                                 "memcached refuses to start with it: correct or remove it, then run again",
+                                 "unknown option '%s%s'", is_short ? "-" : "--", label);
         if (opt->has_arg && !value)
-                return error_set(e, -EINVAL, "parse", subject, l,
-                                 "memcached would refuse to start with it; give the value",
-                                 "option '--%s' needs a value", label);
+                return error_set(e, -EINVAL, "parse", subject, l, "give it its value on the same line, then run again",
+                                 "'%s%s' needs a value", is_short ? "-" : "--", label);
         if (!opt->has_arg && value && opt->letter != 'v')
-                return error_set(e, -EINVAL, "parse", subject, l,
-                                 "memcached would not read it as meant; remove the value",
-                                 "option '--%s' takes no value, but has '%s'", label, value);
+                return error_set(e, -EINVAL, "parse", subject, l, "remove the value, then run again",
+                                 "'%s%s' takes no value, but has '%s'", is_short ? "-" : "--", label, value);
         *ret = opt;
         return 0;
 }
