@@ -82,9 +82,8 @@ int aug_error_info(augeas *aug, const char *err, const char *subject, const char
 
         if (line)
                 (void) safe_atol(line, 1, INT32_MAX, &l);
-        return error_set(e, -EINVAL, verb, subject, (unsigned) l,
-                         "fix it by hand or restore it with 'memharden rollback', then run again",
-                         "%s", msg ?: kind ?: "Augeas could not read it");
+        return error_set(e, -EINVAL, verb, subject, (unsigned) l, "fix it by hand, then run again", "%s",
+                         msg ?: kind ?: "Augeas could not read it");
 }
 
 int aug_error_last(augeas *aug, int r, const char *verb, const char *subject, unsigned line, bool details,

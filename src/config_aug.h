@@ -51,7 +51,9 @@ const char *node_last(const char *path);
 void node_parent(const char *path, char *buf, size_t size);
 
 /* Fills E from Augeas's error record under ERR (e.g. /augeas/text/x/error):
- * -EINVAL with its message and line. */
+ * -EINVAL with its message and line, in Augeas's words (config_diagnose.h
+ * has them in memcached's). The hint says only to fix the text: whether a
+ * backup could restore it is the command layer's to say. */
 int aug_error_info(struct augeas *aug, const char *err, const char *subject, const char *verb, ErrorInfo *e);
 
 /* R and E for a failed edit or render of SUBJECT: Augeas's last error

@@ -11,6 +11,7 @@
 #include "array.h"
 #include "cleanup.h"
 #include "config_aug.h"
+#include "config_diagnose.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -24,6 +25,8 @@ void config_file_done(ConfigFile *f) {
         args_free(f->args, f->n_args);
         free(f->value_node);
         free(f->args_node);
+        free(f->rewrite_why);
+        free(f->rewrite_lines);
 }
 
 /* A new, empty file of C named PATH. */
@@ -64,9 +67,11 @@ static const char *control_char(const char *text, size_t size, unsigned *ret_lin
         return NULL;
 }
 
-/* Parses F's text (already in F) with the profile's lens into F's tree. */
+/* Parses F's text (already in F) with the profile's lens into F's tree. A
+ * line the lens refuses is explained in memcached's terms where it can be
+ * (config_diagnose.h). */
 static int parse_file(Config *c, ConfigFile *f, ErrorInfo *e) {
-        char in[NODE_MAX];
+        char in[NODE_MAX], err[NODE_MAX];
         const char *bad;
         unsigned line;
 
@@ -84,9 +89,11 @@ static int parse_file(Config *c, ConfigFile *f, ErrorInfo *e) {
                 return -ENOMEM;
         if (aug_text_store(c->aug, c->profile->lens, in, f->node) >= 0)
                 return 0;
-        snprintf(in, sizeof in, "/augeas/text%s/error", f->node);
-        if (aug_value(c->aug, in) || aug_match(c->aug, in, NULL) > 0)
-                return aug_error_info(c->aug, in, f->real_path, "parse", e);
+        snprintf(err, sizeof err, "/augeas/text%s/error", f->node);
+        if (aug_value(c->aug, err) || aug_match(c->aug, err, NULL) > 0)
+                return config_diagnose_refusal(c->aug, err, in,
+                                               c->profile->variable ? DIAGNOSE_SHELLVAR_LINE : DIAGNOSE_CONF_LINE,
+                                               f->real_path, e);
         /* No error record for the file: the lens itself did not load. */
         return error_set(e, -ELIBBAD, "load", c->profile->lens, 0,
                          "reinstall memharden, or point MEMHARDEN_LENS_DIR at its lenses",

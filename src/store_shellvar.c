@@ -19,6 +19,7 @@
 
 #include "cleanup.h"
 #include "config_aug.h"
+#include "config_diagnose.h"
 #include "config_file.h"
 #include "lines.h"
 #include "store.h"
@@ -71,7 +72,7 @@ static int shellvar_walk(Config *c, const ConfigFile *f, const char *base, const
                 return -ENOMEM;
         if (aug_text_store(c->aug, ARGS_LENS, in, w->args_node) < 0) {
                 snprintf(err, sizeof err, "/augeas/text%s/error", w->args_node);
-                r = aug_error_info(c->aug, err, f->real_path, "parse", e);
+                r = config_diagnose_refusal(c->aug, err, in, DIAGNOSE_ARGS, f->real_path, e);
                 if (e)
                         e->line = w->value_line;
                 return r;
