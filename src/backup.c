@@ -430,6 +430,60 @@ int backup_list(const char *root, const Profile *p, Backup ***ret, size_t *ret_n
         return 0;
 }
 
+static void ids_free(char **v, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                free(v[i]);
+        free(v);
+}
+
+static int cmp_id_newest_first(const void *a, const void *b) {
+        return strcmp(*(char *const *) b, *(char *const *) a);
+}
+
+/* The names in D that may be backups, newest first. */
+static int backup_ids(DIR *d, char ***ret, size_t *ret_n) {
+        char **v = NULL;
+        size_t n = 0, allocated = 0;
+
+        for (struct dirent *de; (de = readdir(d)); ) {
+                if (!id_is_sane(de->d_name))
+                        continue;
+                if (!GREEDY_REALLOC(v, allocated, n + 1) || !(v[n] = strdup(de->d_name))) {
+                        ids_free(v, n);
+                        return -ENOMEM;
+                }
+                n++;
+        }
+        if (n > 1)
+                qsort(v, n, sizeof *v, cmp_id_newest_first);
+        *ret = v;
+        *ret_n = n;
+        return 0;
+}
+
+int backup_exists(const char *root, const Profile *p) {
+        _cleanup_(closedirp) DIR *d = NULL;
+        char **ids = NULL;
+        size_t n = 0;
+        int r;
+
+        r = opendir_base(root, &d, NULL);
+        if (r < 0)
+                return r == -ENOENT ? 0 : r;
+        r = backup_ids(d, &ids, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n && r == 0; i++) {
+                _cleanup_(backup_freep) Backup *b = NULL;
+
+                r = backup_read(dirfd(d), ids[i], p, &b);
+                if (r >= 0)
+                        r = b->status == BACKUP_COMPLETE;
+        }
+        ids_free(ids, n);
+        return r;
+}
+
 /* Backup ID, with any status, below BASE (the backup directory, for messages). */
 static int load_by_id(const char *root, const char *base, const Profile *p, const char *id, Backup **ret,
                       ErrorInfo *e) {

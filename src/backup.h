@@ -79,6 +79,12 @@ int backup_create(const char *root, const BackupSource *sources, size_t n, Backu
 int backup_list(const char *root, const Profile *p, Backup ***ret, size_t *ret_n, ErrorInfo *e);
 void backup_list_free(Backup **v, size_t n);
 
+/* Whether ROOT holds a complete backup, one `rollback` would restore (with
+ * a profile P, judged as backup_list() does): 1 or 0, else a negative
+ * errno. Reads the newest backups first and stops at the first complete
+ * one; creates nothing. */
+int backup_exists(const char *root, const Profile *p);
+
 /* Loads backup ID, or the newest complete one when ID is NULL: -ENOENT when
  * there is none, -EBADMSG when ID is incomplete or damaged (E says why). */
 int backup_load(const char *root, const Profile *p, const char *id, Backup **ret, ErrorInfo *e);

@@ -66,8 +66,11 @@ int cmd_backups(const Context *c) {
         r = root_open(c->root, &root_fd);
         if (r < 0)
                 return command_fail(c, &report, EXIT_INPUT,
-                                    error_set(&e, r, "open", c->root, 0, NULL, "%s",
-                                              r == -ENOENT || r == -ENOTDIR ? "no such directory" : strerror(-r)),
+                                    r == -ENOENT || r == -ENOTDIR
+                                            ? error_set(&e, r, "open", c->root, 0,
+                                                        "give --root the directory of a mounted image",
+                                                        "no such directory")
+                                            : error_set(&e, r, "open", c->root, 0, NULL, "%s", strerror(-r)),
                                     &e);
         /* Judged against the profile when there is one: a listing still
          * works on a root whose distribution is unknown. */

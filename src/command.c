@@ -7,11 +7,29 @@
 #include "cleanup.h"
 #include "cli.h"
 #include "plan.h"
+#include "rootfs.h"
+
+/* The root must be a directory that exists: nothing is created, and no
+ * command goes on to say something else about it. */
+static int check_root(const Context *c, ErrorInfo *e) {
+        _cleanup_close_ int fd = -1;
+        int r = root_open(c->root, &fd);
+
+        if (r == -ENOENT || r == -ENOTDIR)
+                return error_set(e, r, "open", c->root, 0, "give --root the directory of a mounted image",
+                                 "no such directory");
+        if (r < 0)
+                return error_set(e, r, "open", c->root, 0, NULL, "%s", strerror(-r));
+        return 0;
+}
 
 int context_profile(const Context *c, const Profile **ret, ErrorInfo *e) {
         _cleanup_free_ char *id = NULL;
         int r;
 
+        r = check_root(c, e);
+        if (r < 0)
+                return r;
         if (c->profile) {
                 *ret = profile_by_name(c->profile);
                 return 0; /* the name was checked when the options were parsed */
@@ -29,6 +47,20 @@ int context_profile(const Context *c, const Profile **ret, ErrorInfo *e) {
         return 0;
 }
 
+/* A config that does not parse (E, verb "parse", names its line): the
+ * text at fault may be one a backup holds in a good state. Said only when
+ * a complete backup exists. */
+static void hint_rollback(const Context *c, const Profile *p, ErrorInfo *e) {
+        if (!e->verb || strcmp(e->verb, "parse") != 0 || backup_exists(c->root, p) <= 0)
+                return;
+        if (strcmp(c->root, "/") == 0)
+                error_set_hint(e, "%s%sor restore the last backup with 'memharden rollback'", e->hint,
+                               e->hint[0] ? "; " : "");
+        else
+                error_set_hint(e, "%s%sor restore the last backup with 'memharden rollback --root %s'", e->hint,
+                               e->hint[0] ? "; " : "", c->root);
+}
+
 int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_config, const Profile **ret_profile) {
         ErrorInfo e = {};
         const Profile *p;
@@ -42,11 +74,13 @@ int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_c
                 return command_fail(c, report, EXIT_USAGE, r, &e);
 
         r = plan_build(p, c->root, c->listen, mode, ret_config, report, &e);
-        if (r < 0)
+        if (r == -ELIBBAD || r == -ENOMEM || r == -ENOTRECOVERABLE)
                 /* Our own lenses, memory, or our own edit failing: not the input's fault. */
-                return command_fail(c, report,
-                                    r == -ELIBBAD || r == -ENOMEM || r == -ENOTRECOVERABLE ? EXIT_RUNTIME : EXIT_INPUT,
-                                    r, &e);
+                return command_fail(c, report, EXIT_RUNTIME, r, &e);
+        if (r < 0) {
+                hint_rollback(c, p, &e);
+                return command_fail(c, report, EXIT_INPUT, r, &e);
+        }
         *ret_profile = p;
         return 0;
 }
@@ -69,9 +103,14 @@ int command_back_up(const Context *c, const Report *report, const BackupSource *
 }
 
 void command_set_error(Report *report, int exit_code, int r, const ErrorInfo *e) {
+        ErrorInfo said = e ? *e : (ErrorInfo) {};
         char msg[PATH_MAX + 1024];
 
-        error_format(e, r, msg, sizeof msg);
+        /* Denied a lock, a backup, a read or a write: memharden is meant to
+         * run as root, whatever step found out. */
+        if ((r == -EACCES || r == -EPERM) && !strstr(said.hint, "run as root"))
+                error_set_hint(&said, "%s%srun as root", said.hint, said.hint[0] ? "; " : "");
+        error_format(&said, r, msg, sizeof msg);
         fprintf(stderr, "memharden: %s\n", msg);
         free(report->error);
         report->error = strdup(msg);

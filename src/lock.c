@@ -50,8 +50,8 @@ int lock_take(const char *root, unsigned timeout_sec, bool create, int *ret_fd, 
                                  "%s", strerror(-r));
         fd = openat(dir_fd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
         if (fd < 0)
-                return error_set(e, -errno, "open", where, 0, errno == EACCES ? "run as root" : NULL, "%s",
-                                 strerror(errno));
+                return error_set(e, -errno, "open", where, 0,
+                                 errno == EACCES || errno == EPERM ? "run as root" : NULL, "%s", strerror(errno));
         if (fstat(fd, &st) < 0)
                 return -errno;
         if (!S_ISREG(st.st_mode))
