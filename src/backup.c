@@ -197,8 +197,9 @@ int backup_create(const char *root, const BackupSource *sources, size_t n, Backu
                 r = publish(base_fd, tmp, tmp_fd, b);
         if (r < 0) {
                 (void) rm_rf_at(base_fd, tmp);
-                return error_set(e, r, "back up to", base, 0, "check free space under " BACKUP_DIR, "%s",
-                                 strerror(-r));
+                return error_set(e, r, "back up to", base, 0,
+                                 r == -EACCES || r == -EPERM ? "run as root" : "check free space under " BACKUP_DIR,
+                                 "%s", strerror(-r));
         }
         for (size_t i = 0; i < b->n_files; i++)
                 if (!(b->files[i].copy = copy_path(b->id, b->files[i].path)))
