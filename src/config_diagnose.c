@@ -59,7 +59,8 @@ typedef struct Problem {
         char detail[sizeof ((ErrorInfo *) NULL)->detail];
 } Problem;
 
-static void problem(Problem *p, size_t pos, const char *hint, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void problem(Problem *p, size_t pos, const char *hint, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 static void problem(Problem *p, size_t pos, const char *hint, const char *fmt, ...) {
         va_list ap;
 
@@ -341,7 +342,8 @@ static void find_options(DiagnoseSyntax syntax, const char *s, size_t n, Problem
                 const char *w = s + i;
 
                 len = word_len(s, n, i);
-                if (syntax == DIAGNOSE_CONF_LINE && (memchr(w, '"', len) || memchr(w, '\'', len) || memchr(w, '\\', len)))
+                if (syntax == DIAGNOSE_CONF_LINE &&
+                    (memchr(w, '"', len) || memchr(w, '\'', len) || memchr(w, '\\', len)))
                         return;
                 if (o.typed[0] && w[0] == '-') {
                         needs_value(&o, w, len, p);

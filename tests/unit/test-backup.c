@@ -389,6 +389,40 @@ START_TEST(test_stale_removed) {
 }
 END_TEST
 
+/* backup_exists(): only a complete backup counts, newest first; nothing
+ * is created to find out, and a hostile backup directory is judged, not
+ * followed. */
+START_TEST(test_exists) {
+        _cleanup_free_ char *bdir = NULL, *dir = NULL, *link = NULL;
+        struct stat st;
+
+        ck_assert_int_ge(asprintf(&bdir, "%s" BACKUP_DIR, root), 0);
+        ck_assert_int_eq(backup_exists(root, NULL), 0);
+        ck_assert_int_eq(stat(bdir, &st), -1); /* nothing created */
+
+        /* Incomplete (no manifest), damaged, and a link to a good one elsewhere. */
+        ck_assert_int_ge(asprintf(&dir, "%s/29991231T235959Z", bdir), 0);
+        ck_assert_int_eq(mkdir_all(dir), 0);
+        forge("20260101T000000Z", "{\"files\":17}%s%s");
+        forge("20260101T000001Z", "{\"files\":[{\"path\":\"/etc/passwd\",\"mode\":420,\"uid\":0,\"gid\":0,"
+                                  "\"sha256\":\"%s\"}]}%s");
+        ck_assert_int_eq(backup_exists(root, x_profile()), 0);
+        forge("20260101T000002Z", "{\"files\":[{\"path\":\"/etc/x\",\"mode\":420,\"uid\":0,\"gid\":0,"
+                                  "\"sha256\":\"%s\"}]}%s");
+        put(BACKUP_DIR "/20260101T000002Z/files/etc/x", "tampered\n", 0600);
+        ck_assert_int_eq(backup_exists(root, x_profile()), 0);
+        ck_assert_int_ge(asprintf(&link, "%s/20270101T000000Z", bdir), 0);
+        ck_assert_int_eq(symlink("/", link), 0);
+        ck_assert_int_eq(backup_exists(root, x_profile()), 0);
+
+        /* One complete backup, older than all of those: it counts. */
+        forge("20250101T000000Z", "{\"files\":[{\"path\":\"/etc/x\",\"mode\":420,\"uid\":0,\"gid\":0,"
+                                  "\"sha256\":\"%s\"}]}%s");
+        ck_assert_int_eq(backup_exists(root, x_profile()), 1);
+        ck_assert_int_eq(backup_exists(root, NULL), 1);
+}
+END_TEST
+
 static Suite *backup_suite(void) {
         Suite *s = suite_create("backup");
         TCase *tc = tcase_create("core");
@@ -406,6 +440,7 @@ static Suite *backup_suite(void) {
         tcase_add_test(tc, test_hostile_manifests);
         tcase_add_test(tc, test_incomplete_skipped);
         tcase_add_test(tc, test_stale_removed);
+        tcase_add_test(tc, test_exists);
         suite_add_tcase(s, tc);
         return s;
 }
