@@ -41,6 +41,13 @@ typedef struct ConfigFile {
         char *value_node;
         char *args_node;
         unsigned value_line;
+        /* Why the store must rewrite lines whatever the policy's edits
+         * (its readers disagree on what the file means; the options are
+         * the reading the rewrite makes everyone's), and those lines.
+         * NULL: no such rewrite. */
+        char *rewrite_why;
+        unsigned *rewrite_lines;
+        size_t n_rewrite_lines;
 } ConfigFile;
 
 typedef struct Config {

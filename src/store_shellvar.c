@@ -17,10 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "cleanup.h"
 #include "config_aug.h"
 #include "config_diagnose.h"
 #include "config_file.h"
+#include "envfile.h"
 #include "lines.h"
 #include "store.h"
 #include "util.h"
@@ -33,25 +35,98 @@ static int shellvar_load(Config *c, ErrorInfo *e) {
         return config_add_file(c, c->profile->config, NULL, e);
 }
 
-/* The line of the last "VAR=" assignment, for messages. */
-static unsigned assignment_line(const char *text, const char *var) {
-        size_t vl = strlen(var);
-        unsigned line = 0;
+/* The file's assignments in order: names and values from the tree at BASE
+ * (one node per assignment line), export and line from TEXT. */
+static int assignments(Config *c, const char *base, const char *text, EnvAssignment **ret, size_t *ret_n) {
+        _cleanup_free_ EnvAssignment *v = NULL;
+        size_t n = 0, cap = 0, k = 0;
+        char expr[NODE_MAX];
+        int m, r = 0;
 
         FOREACH_LINE(l, text) {
                 const char *s = l.start + strspn(l.start, " \t");
-                if (strncmp(s, "export", 6) == 0 && (s[6] == ' ' || s[6] == '\t'))
-                        s += 6 + strspn(s + 6, " \t");
-                if (strncmp(s, var, vl) == 0 && s[vl] == '=')
-                        line = l.no;
+                if ((size_t) (s - l.start) == l.len || *s == '#')
+                        continue;
+                if (!GREEDY_REALLOC(v, cap, n + 1))
+                        return -ENOMEM;
+                v[n++] = (EnvAssignment) { .export = strncmp(s, "export", 6) == 0 && (s[6] == ' ' || s[6] == '\t'),
+                                           .line = l.no };
         }
-        return line;
+        snprintf(expr, sizeof expr, "%s/*", base);
+        m = aug_defvar(c->aug, "mhvar", expr);
+        for (int i = 0; i < m && r >= 0; i++) {
+                const char *label = NULL, *value = NULL;
+                if (aug_ns_attr(c->aug, "mhvar", i, &value, &label, NULL) < 0)
+                        r = -EINVAL;
+                else if (label && !streq_ptr(label, "#comment")) {
+                        if (k == n)
+                                r = -EINVAL;
+                        else
+                                v[k].name = label, v[k++].value = value ?: "";
+                }
+        }
+        (void) aug_defvar(c->aug, "mhvar", NULL);
+        if (m < 0 || r < 0 || k != n)
+                return -EINVAL;
+        *ret = TAKE_PTR(v);
+        *ret_n = n;
+        return 0;
+}
+
+/* Where systemd and the init script's shell read the variable differently:
+ * the lines of all its assignments, and why, for plan.c's finding. The
+ * options are then the shell's reading, which the rewrite makes both. */
+static int note_readers(const EnvAssignment *v, size_t n, const char *var, const char *systemd, const char *shell,
+                        StoreWalk *w) {
+        size_t k = 0;
+
+        w->rewrite_lines = calloc(n ?: 1, sizeof *w->rewrite_lines);
+        if (!w->rewrite_lines)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                if (streq_ptr(v[i].name, var))
+                        w->rewrite_lines[k++] = v[i].line;
+        w->n_rewrite_lines = k;
+        if (asprintf(&w->rewrite_why, "systemd's EnvironmentFile= reads %s as %s%s%s, the init script's shell as "
+                     "'%s'; memcached runs differently under each, so the assignments become one that both "
+                     "read alike", var, systemd ? "'" : "", systemd ?: "unset", systemd ? "'" : "", shell ?: "") < 0) {
+                w->rewrite_why = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+/* The text of the variable's options, as the readers agree on it or (when
+ * they do not, noted in W) as the shell reads it; the line it is on. */
+static int options_text(Config *c, const char *base, const char *text, StoreWalk *w, char **ret) {
+        const char *var = c->profile->variable;
+        _cleanup_free_ EnvAssignment *v = NULL;
+        _cleanup_free_ char *systemd = NULL, *shell = NULL;
+        size_t n = 0;
+        int r;
+
+        r = assignments(c, base, text, &v, &n);
+        if (r >= 0)
+                r = envfile_readings(v, n, var, &systemd, &shell);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                if (streq_ptr(v[i].name, var))
+                        w->value_line = v[i].line;
+        if (envfile_readers_differ(v, n, var, systemd, shell)) {
+                r = note_readers(v, n, var, systemd, shell, w);
+                if (r < 0)
+                        return r;
+        }
+        *ret = shell ? TAKE_PTR(shell) : strdup("");
+        return *ret ? 0 : -ENOMEM;
 }
 
 static int shellvar_walk(Config *c, const ConfigFile *f, const char *base, const char *text, const char *scratch,
                          StoreWalk *w, ErrorInfo *e) {
         const char *var = c->profile->variable;
         _cleanup_matches_ Matches nodes = {};
+        _cleanup_free_ char *value = NULL;
         char in[NODE_MAX], err[NODE_MAX];
         int r;
 
@@ -60,15 +135,17 @@ static int shellvar_walk(Config *c, const ConfigFile *f, const char *base, const
         r = aug_match_fmt(c->aug, &nodes, "%s/%s[last()]", base, var);
         if (r < 0)
                 return r;
-        w->value_line = assignment_line(text, var);
         if (nodes.n > 0 && !(w->value_node = strdup(nodes.v[nodes.n - 1])))
                 return -ENOMEM;
+        r = options_text(c, base, text, w, &value);
+        if (r < 0)
+                return r;
         snprintf(in, sizeof in, SCRATCH "/%s/in", scratch);
         if (asprintf(&w->args_node, SCRATCH "/%s/args", scratch) < 0) {
                 w->args_node = NULL;
                 return -ENOMEM;
         }
-        if (aug_set(c->aug, in, w->value_node ? aug_value(c->aug, w->value_node) ?: "" : "") < 0)
+        if (aug_set(c->aug, in, value) < 0)
                 return -ENOMEM;
         if (aug_text_store(c->aug, ARGS_LENS, in, w->args_node) < 0) {
                 snprintf(err, sizeof err, "/augeas/text%s/error", w->args_node);
@@ -140,13 +217,28 @@ static int splice_value(Config *c, const ConfigFile *f, const Edit *edits, size_
         return 0;
 }
 
-/* F's text with VALUE set as the variable, through the lens's put. */
+/* F's text with VALUE set as the variable, through the lens's put. Where
+ * the readers disagree (F's rewrite), the last assignment becomes a plain
+ * one holding VALUE and the others go. */
 static int put_file(Config *c, ConfigFile *f, const char *value, char **ret_text, ErrorInfo *e) {
-        char var[NODE_MAX];
+        const char *var = c->profile->variable;
+        _cleanup_matches_ Matches all = {};
+        char p[NODE_MAX];
+        int r = 0;
 
-        snprintf(var, sizeof var, "%s/%s", f->node, c->profile->variable);
-        if (aug_set(c->aug, f->value_node ?: var, value) < 0)
+        snprintf(p, sizeof p, "%s/%s", f->node, var);
+        if (aug_set(c->aug, f->value_node ?: p, value) < 0)
                 return aug_error_last(c->aug, -EINVAL, "edit", f->real_path, f->value_line, false, e);
+        if (f->rewrite_why && f->value_node) {
+                snprintf(p, sizeof p, "%s/export", f->value_node);
+                r = aug_rm(c->aug, p) < 0 ? -EINVAL : aug_match_fmt(c->aug, &all, "%s/%s", f->node, var);
+                /* Last first: a removal renumbers the later ones only. */
+                for (int i = all.n; i > 0 && r >= 0; i--)
+                        if (!streq_ptr(all.v[i - 1], f->value_node) && aug_rm(c->aug, all.v[i - 1]) < 0)
+                                r = -EINVAL;
+        }
+        if (r < 0)
+                return aug_error_last(c->aug, r, "edit", f->real_path, f->value_line, false, e);
         return config_put_file(c, f, ret_text, e);
 }
 
@@ -190,6 +282,8 @@ static int shellvar_preview(Config *c, ConfigFile *f, const Edit *edits, size_t 
         _cleanup_free_ char *value = NULL;
         int r;
 
+        if (f->rewrite_why) /* lines go: only the lens's put is exact */
+                return shellvar_render(c, f, edits, n_edits, ret_text, e);
         r = splice_value(c, f, edits, n_edits, &value);
         if (r == -EAGAIN)
                 r = put_value(c, f, edits, n_edits, &value, e);
