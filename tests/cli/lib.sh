@@ -91,3 +91,65 @@ finish() {
         echo "$PASSED passed, $FAILED failed"
         [ "$FAILED" -eq 0 ]
 }
+
+# ---- listener forms (tests/oracle/readings.sh; memcached's own grammar) ----
+. "$(dirname "${BASH_SOURCE[0]}")/../oracle/readings.sh"
+
+# listeners F: what memcached binds for config file F, by the oracle:
+# Debian's start script's options, or systemd's reading of a sysconfig file.
+listeners() {
+        case "$1" in
+        *sysconfig*) systemd_listeners "$1" ;;
+        *) "$MCARGS" --listeners "$(debian_effective "$1")" ;;
+        esac
+}
+
+# listen_forms FIXTURE CONFIG: for each "name|config text|check's exit|inter
+# after apply, or -" line on stdin, in a copy of FIXTURE: check exits as
+# given; the dry run writes nothing and shows what apply writes; after apply
+# the oracle sees no wildcard, public or named listener and no UDP, every
+# loopback/private TCP listener from before is still there, memcached does
+# not newly refuse the config, check passes and a second apply changes
+# nothing. A compliant config (exit 0) must stay byte for byte. For a
+# sysconfig file, the init script's shell reading must agree with systemd's.
+listen_forms() {
+        local name text want_rc want_inter R f before after preview written missing
+        while IFS='|' read -r name text want_rc want_inter; do
+                [ -n "$name" ] || continue
+                test_begin "listen form: $name"
+                R=$(root "$1")
+                f=$R$2
+                printf '%b' "$text" >"$f"
+                cp "$f" "$TMP/form.orig"
+                before=$(listeners "$f")
+                run check --root "$R"
+                expect_rc "$want_rc" || continue
+                run apply --dry-run --root "$R"
+                preview=$OUT
+                { expect_rc 0 && expect_same "$f" "$TMP/form.orig"; } || continue
+                run apply --no-restart --root "$R"
+                expect_rc 0 || continue
+                written=$(diff -u --label "a${2}" --label "b${2}" "$TMP/form.orig" "$f")
+                [ "$preview" = "$written" ] || { fail "dry run showed a different diff than apply wrote:
+$preview
+---- written:
+$written"; continue; }
+                after=$(listeners "$f")
+                [ -z "$(unsafe "$after")" ] || { fail "still exposed after apply: $(unsafe "$after" | tr '\n' ' ')(oracle: $after)"; continue; }
+                ! refused "$after" || refused "$before" || { fail "memcached refuses the applied config: $after"; continue; }
+                missing=$(comm -23 <(safe_tcp "$before") <(listener_set "$after"))
+                [ -z "$missing" ] || { fail "safe listeners dropped: $(tr '\n' ' ' <<<"$missing")(before: $before; after: $after)"; continue; }
+                [ "$want_inter" = - ] || [ "$(sed -n '1s/.* inter=//p' <<<"$after")" = "$want_inter" ] ||
+                        { fail "inter after apply: $(sed -n '1s/.* inter=//p' <<<"$after"), want $want_inter"; continue; }
+                [ "$want_rc" != 0 ] || { [ -z "$preview" ] && expect_same "$f" "$TMP/form.orig"; } || { fail "a compliant config was changed"; continue; }
+                if [[ "$2" == *sysconfig* ]]; then
+                        [ "$(sh_listeners "$f")" = "$after" ] ||
+                                { fail "the init script's shell reads $(sh_listeners "$f"), systemd $after"; continue; }
+                fi
+                run check --root "$R"
+                expect_rc 0 || continue
+                run apply --no-restart --root "$R"
+                { expect_rc 0 && expect_err "unchanged"; } || continue
+                ok
+        done
+}
