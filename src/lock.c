@@ -45,7 +45,7 @@ int lock_take(const char *root, unsigned timeout_sec, bool create, int *ret_fd, 
         if (r == -ENOENT && !create)
                 return r;
         if (r < 0)
-                return error_set(e, r, "create", where, 0,
+                return error_set(e, r, create ? "create" : "open", where, 0,
                                  r == -EACCES || r == -EPERM ? "run as root" : "check that the file system is writable",
                                  "%s", strerror(-r));
         fd = openat(dir_fd, LOCK_NAME, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
