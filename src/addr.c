@@ -2,15 +2,12 @@
 #include "addr.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <netinet/in.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "cleanup.h"
-#include "util.h"
 
 /* IPv4 networks in host byte order: address, prefix length, class. */
 static const struct {
@@ -70,11 +67,11 @@ AddrClass addr_classify_host(const char *host) {
                 return classify_v4(&v4);
         if (inet_pton(AF_INET6, host, &v6) == 1)
                 return classify_v6(&v6);
-        /* Names are not resolved: the answer could change and DNS may be down
-         * during hardening. Only the loopback name is certain. */
+        /* The loopback name keeps its meaning; other names are judged by
+         * what they resolve to (resolve.h). */
         if (strcasecmp(host, "localhost") == 0)
                 return ADDR_LOOPBACK;
-        if (host[strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")] != '\0')
+        if (host[strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_")] != '\0')
                 return ADDR_INVALID;
         return ADDR_HOSTNAME;
 }
@@ -86,43 +83,4 @@ const char *addr_class_to_string(AddrClass c) {
                 [ADDR_HOSTNAME] = "hostname", [ADDR_INVALID] = "invalid",
         };
         return (unsigned) c < ELEMENTSOF(names) ? names[c] : "invalid";
-}
-
-/* One to five digits, at most 65535. */
-static bool valid_port(const char *p) {
-        size_t n = strspn(p, "0123456789");
-        long v;
-        return n > 0 && n <= 5 && p[n] == '\0' && safe_atol(p, 0, 65535, &v) == 0;
-}
-
-int listen_element_host(const char *element, char **ret_host) {
-        const char *s = element, *end;
-        char *host;
-
-        if (strncmp(s, "notls:", 6) == 0)
-                s += 6;
-
-        if (*s == '[') {
-                end = strchr(s, ']');
-                if (!end || (end[1] != '\0' && (end[1] != ':' || !valid_port(end + 2))))
-                        return -EINVAL;
-                host = strndup(s + 1, (size_t) (end - s - 1));
-        } else {
-                const char *colon = strchr(s, ':');
-                /* One colon: HOST:PORT. More: a bare IPv6 address. */
-                if (colon && !strchr(colon + 1, ':')) {
-                        if (!valid_port(colon + 1))
-                                return -EINVAL;
-                        host = strndup(s, (size_t) (colon - s));
-                } else
-                        host = strdup(s);
-        }
-        if (!host)
-                return -ENOMEM;
-        if (!*host) {
-                free(host);
-                return -EINVAL;
-        }
-        *ret_host = host;
-        return 0;
 }

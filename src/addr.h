@@ -2,10 +2,10 @@
 #pragma once
 
 /*
- * Which listen addresses are safe. Pure functions, no allocation except
- * where a ret_ string is returned (owned by the caller). Shared by the policy
- * (addresses in the config) and the live check (addresses of sockets), so
- * both judge by one rule.
+ * Which listen addresses are safe. Pure functions, no allocation. Shared by
+ * the policy (addresses in the config), the resolve stage (which hosts are
+ * names) and the live check (addresses of sockets), so all judge by one
+ * rule. How a -l value splits into hosts is listen.h's.
  */
 
 #include <stdbool.h>
@@ -16,10 +16,13 @@ typedef enum AddrClass {
         ADDR_PRIVATE,   /* 10/8, 172.16/12, 192.168/16, fc00::/7 */
         ADDR_WILDCARD,  /* 0.0.0.0, ::, * */
         ADDR_PUBLIC,    /* any other address */
-        ADDR_HOSTNAME,  /* a name we will not resolve: unverifiable */
+        ADDR_HOSTNAME,  /* a host name: judged by what it resolves to (resolve.h) */
         ADDR_INVALID,
 } AddrClass;
 
+/* An address literal as inet_pton() reads it, "*" (every interface),
+ * "localhost" (loopback, never resolved), or a host name of letters,
+ * digits, '.', '-' and '_'; anything else is ADDR_INVALID. */
 AddrClass addr_classify_host(const char *host);
 
 /* FAMILY is AF_INET or AF_INET6; ADDR points to the in_addr/in6_addr. */
@@ -31,11 +34,3 @@ static inline bool addr_class_allowed(AddrClass c) {
 }
 
 const char *addr_class_to_string(AddrClass c);
-
-/* memcached splits a -l value into elements at both of these. */
-#define LISTEN_SEPARATORS ",;"
-
-/* The host of one element of a memcached -l list, in the forms memcached
- * accepts: ADDR, ADDR:PORT, [V6], [V6]:PORT, V6, each optionally prefixed
- * with "notls:". -EINVAL for an element memcached would reject. */
-int listen_element_host(const char *element, char **ret_host);

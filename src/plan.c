@@ -8,6 +8,7 @@
 #include "cleanup.h"
 #include "diff.h"
 #include "lines.h"
+#include "resolve.h"
 #include "util.h"
 
 /* Whether ARGS hold the same options as F's, -l/-U aside: the edit may
@@ -77,7 +78,7 @@ static int match_lines(const ConfigFile *f, const Edit *edits, size_t n_edits, c
  * policy on it again: a hardened file must need no further edit, and hold
  * every other option and line as before, or nothing is written. */
 static int check_converged(Config *c, const ConfigFile *f, const Edit *edits, size_t n_edits, const char *text,
-                           const char *listen, ErrorInfo *e) {
+                           const char *listen, const HostTable *hosts, ErrorInfo *e) {
         _cleanup_free_ unsigned *kept_from = NULL;
         PolicyResult again = {};
         bool kept = false;
@@ -91,7 +92,7 @@ static int check_converged(Config *c, const ConfigFile *f, const Edit *edits, si
         r = config_reread(c, f, text, kept_from, &args, &n, e);
         if (r < 0)
                 return r;
-        r = policy_evaluate(args, n, listen, &again);
+        r = policy_evaluate(args, n, listen, hosts, &again);
         if (r >= 0 && again.n_edits > 0)
                 r = error_set(e, -ENOTRECOVERABLE, "harden", f->real_path, 0,
                               "nothing was written; please report this file",
@@ -105,38 +106,99 @@ static int check_converged(Config *c, const ConfigFile *f, const Edit *edits, si
         return r;
 }
 
-int plan_build(const Profile *p, const char *root, const char *listen, PlanMode mode, Config **ret_config,
-               Report *report, ErrorInfo *e) {
-        _cleanup_(config_freep) Config *c = NULL;
+/* The resolve stage: what the host names among every file's listeners
+ * resolve to. With --listen the config's listeners are replaced, so no name
+ * of theirs matters. */
+static int resolve_names(const Config *c, const char *root, const char *listen, HostTable *ret) {
+        HostTable t = {};
         int r;
 
-        r = config_open(p, root, &c, e);
-        if (r < 0)
+        r = host_table_init(&t, root);
+        for (size_t i = 0; r >= 0 && !listen && i < c->n_files; i++)
+                r = resolve_listen_names(&t, c->files[i].args, c->files[i].n_args);
+        if (r < 0) {
+                host_table_done(&t);
                 return r;
+        }
+        *ret = t;
+        return 0;
+}
 
-        report->files = calloc(c->n_files, sizeof *report->files);
+/* Judges every file into REPORT's files. */
+static int judge_files(const Config *c, const char *listen, const HostTable *hosts, Report *report) {
+        report->files = calloc(c->n_files ?: 1, sizeof *report->files);
         if (!report->files)
                 return -ENOMEM;
         report->compliant = true;
 
         for (size_t i = 0; i < c->n_files; i++) {
-                ConfigFile *f = &c->files[i];
+                const ConfigFile *f = &c->files[i];
                 FileResult *fr = &report->files[report->n_files++];
+                int r;
 
                 if (!(fr->path = strdup(f->path)) || (f->instance && !(fr->instance = strdup(f->instance))))
                         return -ENOMEM;
-                r = policy_evaluate(f->args, f->n_args, listen, &fr->policy);
+                r = policy_evaluate(f->args, f->n_args, listen, hosts, &fr->policy);
                 if (r < 0)
                         return r;
                 report->compliant = report->compliant && policy_compliant(&fr->policy);
                 fr->changed = fr->policy.n_edits > 0;
                 report->changed = report->changed || fr->changed;
-                if (!fr->changed || mode == PLAN_JUDGE)
-                        continue;
+        }
+        return 0;
+}
 
+/* A listener whose name does not resolve: there is nothing to edit it to,
+ * so apply (and its dry run) stops before anything is rendered or written. */
+static int refuse_unresolved(const Config *c, const Report *report, const HostTable *hosts, ErrorInfo *e) {
+        for (size_t i = 0; i < report->n_files; i++) {
+                const Finding *x = policy_unresolved(&report->files[i].policy);
+                const HostEntry *h;
+
+                if (!x)
+                        continue;
+                h = host_table_find(hosts, x->host);
+                (void) error_set(e, -EADDRNOTAVAIL, "harden", c->files[i].real_path, x->line, NULL,
+                                 "the listener's host name '%s' does not resolve (%s), so memharden cannot tell "
+                                 "where memcached would listen; nothing was written",
+                                 x->host, h && h->why ? h->why : "not looked up");
+                if (hosts->hosts_path)
+                        error_set_hint(e, "give --listen with the addresses you mean, or add the name to %s",
+                                       hosts->hosts_path);
+                else
+                        error_set_hint(e, "give --listen with the addresses you mean, or add the name to "
+                                          "/etc/hosts (or make it resolve through DNS)");
+                return -EADDRNOTAVAIL;
+        }
+        return 0;
+}
+
+int plan_build(const Profile *p, const char *root, const char *listen, PlanMode mode, Config **ret_config,
+               Report *report, ErrorInfo *e) {
+        _cleanup_(config_freep) Config *c = NULL;
+        _cleanup_(host_table_done) HostTable hosts = {};
+        int r;
+
+        r = config_open(p, root, &c, e);
+        if (r < 0)
+                return r;
+        r = resolve_names(c, root, listen, &hosts);
+        if (r >= 0)
+                r = judge_files(c, listen, &hosts, report);
+        if (r >= 0 && mode != PLAN_JUDGE)
+                r = refuse_unresolved(c, report, &hosts, e);
+        if (r < 0)
+                return r;
+
+        for (size_t i = 0; mode != PLAN_JUDGE && i < c->n_files; i++) {
+                ConfigFile *f = &c->files[i];
+                FileResult *fr = &report->files[i];
+
+                if (!fr->changed)
+                        continue;
                 r = config_change(c, f, fr->policy.edits, fr->policy.n_edits, &fr->text, e);
                 if (r >= 0)
-                        r = check_converged(c, f, fr->policy.edits, fr->policy.n_edits, fr->text, listen, e);
+                        r = check_converged(c, f, fr->policy.edits, fr->policy.n_edits, fr->text, listen, &hosts, e);
                 if (r >= 0)
                         r = diff_unified(f->path, f->text, fr->text, &fr->diff);
                 if (r < 0)

@@ -9,7 +9,15 @@
  *
  * Invariant: every finding above SEVERITY_INFO comes with at least one edit,
  * and no edit comes without one, so "compliant" and "apply would change
- * nothing" are the same statement.
+ * nothing" are the same statement. The one exception is listen-unresolved:
+ * a listener's host name that does not resolve says nothing about where
+ * memcached would listen, so there is no edit to make; the finding has
+ * none, and apply (also --dry-run) refuses to go on instead (plan.c).
+ *
+ * Listeners are judged as memcached 1.6 reads them (listen.h): every element
+ * form, and a -l that is a substring of the list before it ignored. Host
+ * names are judged by the addresses the resolve stage (resolve.h) found
+ * for them, handed in as a HostTable.
  */
 
 #include <stdbool.h>
@@ -51,6 +59,8 @@ typedef struct Finding {
         Severity severity;
         unsigned line;
         char *message;
+        char *host;       /* a finding about a host name: the name, else NULL */
+        char **addresses; /* with HOST: what it resolved to, NULL-terminated (none: it did not) */
 } Finding;
 
 typedef struct PolicyResult {
@@ -60,16 +70,28 @@ typedef struct PolicyResult {
         size_t n_findings, n_findings_allocated;
 } PolicyResult;
 
+struct HostTable;
+
 /* LISTEN is the --listen value (already checked with policy_check_listen()),
- * or NULL to keep every safe address the config has. */
-int policy_evaluate(const Arg *args, size_t n_args, const char *listen, PolicyResult *ret);
+ * or NULL to keep every safe address the config has. HOSTS holds what the
+ * host names of ARGS' listeners resolve to (resolve.h); NULL, or a name not
+ * in it, means the name does not resolve. */
+int policy_evaluate(const Arg *args, size_t n_args, const char *listen, const struct HostTable *hosts,
+                    PolicyResult *ret);
 void policy_result_done(PolicyResult *r);
 
 /* Whether RESULT leaves the config compliant (no finding above INFO). */
 bool policy_compliant(const PolicyResult *r);
 
-/* Validates a --listen value: a comma list of loopback or private addresses
- * in any form memcached accepts. -EINVAL with E describing the bad element. */
+/* The first listen-unresolved finding of R (apply must refuse), or NULL. */
+const Finding *policy_unresolved(const PolicyResult *r);
+
+/* Validates a --listen value: a comma list of loopback or private address
+ * literals (or "localhost") in any listener form memcached accepts. Host
+ * names are refused (--listen says which addresses, not what a name means
+ * at the next start), and so is ';' (memcached would split at it, but it
+ * ends a shell command wherever the value reaches a shell). -EINVAL with E
+ * describing the bad element. */
 int policy_check_listen(const char *listen, ErrorInfo *e);
 
 const char *severity_to_string(Severity s);

@@ -110,6 +110,23 @@ static json_object *file_json(const FileResult *f) {
         return o;
 }
 
+/* A finding about a host name: the name and the addresses it resolved to
+ * ([] when it did not), after the keys every finding has. */
+static int add_host_json(json_object *o, const Finding *x) {
+        json_object *a;
+
+        if (!x->host)
+                return 0;
+        a = json_object_new_array();
+        if (!a)
+                return -ENOMEM;
+        for (char **p = x->addresses; p && *p; p++)
+                json_object_array_add(a, json_object_new_string(*p));
+        json_object_object_add(o, "host", json_object_new_string(x->host));
+        json_object_object_add(o, "addresses", a);
+        return 0;
+}
+
 /* Adds F's findings to array FINDINGS, each naming F's path. */
 static int add_findings_json(json_object *findings, const FileResult *f) {
         for (size_t k = 0; k < f->policy.n_findings; k++) {
@@ -123,6 +140,8 @@ static int add_findings_json(json_object *findings, const FileResult *f) {
                 json_object_object_add(o, "path", json_object_new_string(f->path));
                 json_object_object_add(o, "line", x->line ? json_object_new_int((int) x->line) : NULL);
                 json_object_array_add(findings, o);
+                if (add_host_json(o, x) < 0)
+                        return -ENOMEM;
         }
         return 0;
 }

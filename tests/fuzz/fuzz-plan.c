@@ -193,7 +193,7 @@ static void check_reparse(Config *c, const ConfigFile *f, const char *text) {
                 print_text("new text", text);
                 broken("(c) the new text of %s does not re-parse", f->path);
         }
-        r = policy_evaluate(args, n, NULL, &again);
+        r = policy_evaluate(args, n, NULL, NULL, &again);
         if (r < 0)
                 broken("(c) the policy failed on the new text of %s: %s", f->path, strerror(-r));
         if (again.n_edits > 0) {

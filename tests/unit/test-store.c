@@ -193,7 +193,7 @@ static char *edited(Config *c, const char *listen, bool preview, size_t *ret_n_e
         ConfigFile *f = &c->files[0];
         char *text = NULL;
 
-        ck_assert_int_eq(policy_evaluate(f->args, f->n_args, listen, &pr), 0);
+        ck_assert_int_eq(policy_evaluate(f->args, f->n_args, listen, NULL, &pr), 0);
         if (preview)
                 ck_assert_msg(config_change(c, f, pr.edits, pr.n_edits, &text, &e) == 0, "preview: %s", e.detail);
         else
@@ -222,7 +222,7 @@ START_TEST(test_preview_is_render) {
         /* The new text reads back, hardened. */
         ck_assert_int_eq(config_reparse(a, &a->files[0], preview, &args, &n, &e), 0);
         ck_assert_uint_gt(n, 0);
-        ck_assert_int_eq(policy_evaluate(args, n, listen, &pr), 0);
+        ck_assert_int_eq(policy_evaluate(args, n, listen, NULL, &pr), 0);
         ck_assert_uint_eq(pr.n_edits, 0);
         policy_result_done(&pr);
         args_free(args, n);
