@@ -22,8 +22,15 @@ let del_opt_ws (d:string) = del /[ \t]*/ d
 let del_ws_spc = del /[ \t]+/ " "
 
 (* Values: no whitespace and nothing a shell would interpret. A leading
-   dash is refused so that "-l -U 0" is an error, not l="-U". *)
-let value_re = /[^- \t\r\n#"'\\`$;][^ \t\r\n#"'\\`$;]*/
+   dash is refused so that "-l -U 0" is an error, not l="-U", unless a digit
+   follows it: getopt takes "-U -1" as -U with the value -1 (UDP on a port
+   of the kernel's choosing), and no option is a digit. *)
+let value_re = /([^- \t\r\n#"'\\`$;]|-[0-9])[^ \t\r\n#"'\\`$;]*/
+(* In a shell variable's value ";" is a character like any other to both
+   its readers (systemd's EnvironmentFile= and a shell expanding $OPTIONS),
+   and memcached splits a -l list at it; on a memcached.conf line Debian's
+   start scripts hand it to /bin/sh, which ends the command there *)
+let value_sc_re = /([^- \t\r\n#"'\\`$;]|-[0-9])[^ \t\r\n#"'\\`$]*/
 
 (* memcached 1.6 short options, split by whether they take an argument *)
 let short_arg_re  = /[pUsalumcPfnDtRbBIYeoN]/
@@ -36,19 +43,19 @@ let flag = [ key short_flag_re ]
 
 (* Attached ("-l1.2.3.4") or separated ("-l 1.2.3.4") value; the original
    form survives a put, new options are written separated *)
-let short_arg = [ key short_arg_re . del /[ \t]*/ " " . store value_re ]
+let short_arg (v:regexp) = [ key short_arg_re . del /[ \t]*/ " " . store v ]
 
 (* A cluster of flags, optionally ending in one option taking a value *)
-let short = [ label "short" . del_str "-"
-              . ( flag+ | flag* . short_arg ) ]
+let short_with (v:regexp) = [ label "short" . del_str "-"
+              . ( flag+ | flag* . short_arg v ) ]
 
 (* Long options: any name, with "=V" or " V". The names are not listed here:
    a 36-word union would be compiled into every enclosing regexp on every
    run. Values cannot start with "-", so "--daemon -l x" is unambiguous; the
    caller checks names, and whether an option takes a value, against
    memcached's own table. *)
-let long_val = [ label "long" . del_str "--"
-                 . [ key /[a-z][a-z0-9_-]*/ . del /=|[ \t]+/ "=" . store value_re ] ]
+let long_with (v:regexp) = [ label "long" . del_str "--"
+                 . [ key /[a-z][a-z0-9_-]*/ . del /=|[ \t]+/ "=" . store v ] ]
 (* A long option without a value has a label of its own, so that a tree
    tells it apart from one whose value follows a blank *)
 let long_bare = [ label "longflag" . del_str "--" . [ key /[a-z][a-z0-9_-]*/ ] ]
@@ -69,14 +76,16 @@ let var_ref = [ label "word" . store /\$([A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za
    one): so a run of such bare long options is followed by another option
    or ends the list. *)
 let brun = long_bare . (sep . long_bare)*
-let valued = short | long_val
-let block (w:lens) = (brun . sep)? . valued | w
-let seq (first:lens) (w:lens) = first . (sep . block w)* . (sep . brun)? | brun
+let block (valued:lens) (w:lens) = (brun . sep)? . valued | w
+let seq (first:lens) (valued:lens) (w:lens) = first . (sep . block valued w)* . (sep . brun)? | brun
 
 (* A memcached.conf line: it starts with an option (a line that does not is
    a directive to Debian's start script), any words after it *)
-let words = seq ((brun . sep)? . valued) other
+let valued = short_with value_re | long_with value_re
+let words = seq ((brun . sep)? . valued) valued other
 
 (* Leading/trailing whitespace is kept; an empty or blank string gives an
    empty tree *)
-let lns = del_opt_ws "" . (seq (block (other | var_ref)) (other | var_ref) . del_opt_ws "")?
+let valued_sc = short_with value_sc_re | long_with value_sc_re
+let value_words = other | var_ref
+let lns = del_opt_ws "" . (seq (block valued_sc value_words) valued_sc value_words . del_opt_ws "")?

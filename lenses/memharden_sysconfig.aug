@@ -15,8 +15,8 @@ Module: Memharden_sysconfig
   keeps literally and the init script's shell expands (the Salt formula
   writes OPTIONS="$OPTIONS -k"). Anything else whose value depends on how it
   is read (other $ expansions, command substitution, backslash escapes,
-  ";", arrays, sourcing other files, unset, a value split over several
-  quoted parts) is a parse error rather than a guess.
+  ";" outside quotes, arrays, sourcing other files, unset, a value split
+  over several quoted parts) is a parse error rather than a guess.
 
   Regexp differences and large unions are avoided on purpose: Augeas
   expands them into very large regexps whose compilation dominates the
@@ -39,19 +39,20 @@ let name_re = /[A-Za-z_][A-Za-z0-9_]*/
      dquoted - contains ': needs ""
      squoted - contains ": needs ''
      dvar    - contains $NAME or ${NAME}: double quotes, as written
-   Backslash, backtick, ; and line breaks are refused in every class, $
-   everywhere but in dvar. *)
+   Backslash, backtick and line breaks are refused in every class, $
+   everywhere but in dvar, and ; outside quotes (inside them it is a
+   character to both readers, and memcached's -l list separator). *)
 let bare_re = /[-A-Za-z0-9_.,:\/@%+=]+/
 
 (* Allowed inside quotes, besides the quote characters *)
-let qchar = /[^\n\r"'\\$`;]/
+let qchar = /[^\n\r"'\\$`]/
 (* qchar minus the bare characters, written out rather than subtracted *)
-let qonly = /[^-A-Za-z0-9_.,:\/@%+=\n\r"'\\$`;]/
+let qonly = /[^-A-Za-z0-9_.,:\/@%+=\n\r"'\\$`]/
 
 let quoted_re  = qchar* . qonly . qchar*
-let dquoted_re = /[^\n\r"\\$`;]*'[^\n\r"\\$`;]*/
-let squoted_re = /[^\n\r'\\$`;]*"[^\n\r'\\$`;]*/
-let dvar_re    = /([^\n\r"\\`;$]|\$[A-Za-z_{])*\$[A-Za-z_{]([^\n\r"\\`;$]|\$[A-Za-z_{])*/
+let dquoted_re = /[^\n\r"\\$`]*'[^\n\r"\\$`]*/
+let squoted_re = /[^\n\r'\\$`]*"[^\n\r'\\$`]*/
+let dvar_re    = /([^\n\r"\\`$]|\$[A-Za-z_{])*\$[A-Za-z_{]([^\n\r"\\`$]|\$[A-Za-z_{])*/
 
 let dq = Memharden_args.del_str "\""
 let sq = Memharden_args.del_str "'"

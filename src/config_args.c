@@ -213,7 +213,21 @@ int args_remove(augeas *aug, const char *path, char *parent, size_t size) {
                 return 0;
         if (aug_rm(aug, word) < 0)
                 return -EINVAL;
-        return aug_count_fmt(aug, "%s/*[label() = 'short' or label() = 'long']", parent) > 0 ? 0 : 1;
+        /* A word that now follows a long option without "=" would be read
+         * back as its value: no text says what is left. */
+        if (aug_count_fmt(aug, "%s/longflag[following-sibling::*[1][label() = 'word']]", parent) > 0)
+                return -EDOM;
+        return aug_count_fmt(aug, "%s/*[label() = 'short' or label() = 'long' or label() = 'longflag']",
+                             parent) > 0 ? 0 : 1;
+}
+
+int args_edit_error(struct augeas *aug, int r, const char *subject, unsigned line, ErrorInfo *e) {
+        if (r == -EDOM)
+                return error_set(e, -EINVAL, "edit", subject, line,
+                                 "write that long option with '=' or move the word, then run again",
+                                 "removing an option would leave a word after a long option without '=', "
+                                 "which would then read as its value");
+        return aug_error_last(aug, r, "edit", subject, line, false, e);
 }
 
 int args_append(augeas *aug, const char *parent, const char *label, const char *subpath, const char *value) {

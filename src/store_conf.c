@@ -127,7 +127,7 @@ static int edit_file_tree(Config *c, ConfigFile *f, const Edit *edits, size_t n_
 static int conf_render(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text, ErrorInfo *e) {
         int r = edit_file_tree(c, f, edits, n_edits);
         if (r < 0)
-                return aug_error_last(c->aug, r, "edit", f->real_path, 0, false, e);
+                return args_edit_error(c->aug, r, f->real_path, 0, e);
         return config_put_file(c, f, ret_text, e);
 }
 
@@ -149,8 +149,9 @@ static int edit_line_copy(augeas *aug, const ConfigFile *f, const char *node, co
                 if (edits[i - 1].op != EDIT_DELETE)
                         continue;
                 snprintf(p, sizeof p, "%s%s", scratch, f->args[edits[i - 1].arg].path + nl);
-                if (args_remove(aug, p, parent, sizeof parent) < 0)
-                        return -EINVAL;
+                int r = args_remove(aug, p, parent, sizeof parent);
+                if (r < 0)
+                        return r;
         }
         return 0;
 }
@@ -174,8 +175,9 @@ static int render_line(Config *c, const ConfigFile *f, const char *node, const T
                 if (aug_rm(c->aug, p) < 0)
                         return -EINVAL;
         }
-        if (edit_line_copy(c->aug, f, node, scratch, edits, n_edits) < 0)
-                return -EINVAL;
+        int r = edit_line_copy(c->aug, f, node, scratch, edits, n_edits);
+        if (r < 0)
+                return r;
         if (aug_count_fmt(c->aug, "%s/*", scratch) == 0) {
                 /* No option left: the line goes, its comment stays as a line. */
                 if (comment[0])
@@ -245,9 +247,9 @@ static int append_after(const char *text, const Edit *edits, size_t n_edits, uns
 }
 
 /* Writes every line of F with the line's edits (a run of the sorted EDITS),
- * and the additions after line LAST. */
+ * and the additions after line LAST. *RET_LINE: the line an error is on. */
 static int render_lines(Config *c, ConfigFile *f, const char *text, const Edit *edits, size_t n_edits,
-                        unsigned last, const size_t *on_line, FILE *out) {
+                        unsigned last, const size_t *on_line, FILE *out, unsigned *ret_line) {
         size_t k = 0;
         int r = 0;
 
@@ -260,8 +262,10 @@ static int render_lines(Config *c, ConfigFile *f, const char *text, const Edit *
                         r = render_edited_line(c, f, text, &l, edits + lo, k - lo, on_line[l.no], out);
                 else
                         fwrite(l.start, 1, l.len + 1, out);
-                if (r < 0)
+                if (r < 0) {
+                        *ret_line = l.no;
                         return r;
+                }
                 for (size_t j = 0; j < n_edits && l.no == last; j++)
                         if (edits[j].op == EDIT_APPEND)
                                 fprintf(out, "-%c %s\n", edits[j].letter, edits[j].value);
@@ -274,7 +278,7 @@ static int conf_preview(Config *c, ConfigFile *f, const Edit *edits, size_t n_ed
         const char *text = config_file_input(f); /* ends in "\n" */
         _cleanup_free_ size_t *on_line = NULL;
         _cleanup_free_ char *buf = NULL;
-        unsigned last = 0, n_lines = 0;
+        unsigned last = 0, n_lines = 0, bad = 0;
         size_t size = 0;
         FILE *out;
         int r;
@@ -294,9 +298,11 @@ static int conf_preview(Config *c, ConfigFile *f, const Edit *edits, size_t n_ed
         out = open_memstream(&buf, &size);
         if (!out)
                 return -ENOMEM;
-        r = render_lines(c, f, text, edits, n_edits, last, on_line, out);
+        r = render_lines(c, f, text, edits, n_edits, last, on_line, out, &bad);
         if (fclose(out) != 0 && r >= 0)
                 r = -errno;
+        if (r == -EDOM)
+                return args_edit_error(c->aug, r, f->real_path, bad, e);
         if (r < 0)
                 return error_set(e, r, "render", f->real_path, 0, NULL, "%s", aug_error_message(c->aug));
         *ret_text = TAKE_PTR(buf);

@@ -80,7 +80,8 @@ test Memharden_args.lns get "-l \"127.0.0.1\"" = *
 test Memharden_args.lns get "-l '127.0.0.1'" = *
 test Memharden_args.lns get "-l $ADDR" = *
 test Memharden_args.lns get "-l `hostname`" = *
-test Memharden_args.lns get "-l 1;rm" = *
+(* In a variable's value ";" is memcached's list separator, no command end *)
+test Memharden_args.lns get "-l 1;rm" = { "short" { "l" = "1;rm" } }
 test Memharden_args.lns get "-l a\\b" = *
 (* A missing value is refused by the C side, which knows --udp-port takes one *)
 test Memharden_args.lns get "--udp-port" = { "longflag" { "udp-port" } }
@@ -123,10 +124,18 @@ test Memharden_args.lns get "x --daemon" = { "word" = "x" } { "longflag" { "daem
 (* What only a shell can interpret stays refused *)
 test Memharden_args.lns get "-l 127.0.0.1 $(hostname)" = *
 test Memharden_args.lns get "-l 127.0.0.1 `hostname`" = *
-test Memharden_args.lns get "-l 127.0.0.1; rm x" = *
+test Memharden_args.lns get "-l 127.0.0.1; rm x" =
+  { "short" { "l" = "127.0.0.1;" } } { "word" = "rm" } { "word" = "x" }
+test Memharden_args.lns get "x; y" = *
 test Memharden_args.lns get "-l 127.0.0.1 | x" = *
 test Memharden_args.lns get "-l 127.0.0.1 && x" = *
 test Memharden_args.lns get "-l 127.0.0.1 &" = *
 test Memharden_args.lns get "-l 127.0.0.1 'x y'" = *
 test Memharden_args.lns get "$" = *
 test Memharden_args.lns get "${X" = *
+
+(* getopt takes the next word as an option's value, even one starting
+   with a dash; only a dash and a digit is read so, a dash and a letter is
+   refused above as "-l -U 0" *)
+test Memharden_args.lns get "-U -1" = { "short" { "U" = "-1" } }
+test Memharden_args.lns get "--udp-port=-1 -U-2" = { "long" { "udp-port" = "-1" } } { "short" { "U" = "-2" } }

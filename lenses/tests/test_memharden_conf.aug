@@ -228,6 +228,8 @@ test Memharden_conf.lns get "-v >> /var/log/memcached.log 2>&1 # log\n" =
 test Memharden_conf.lns get "2>&1\n" = *
 test Memharden_conf.lns get "-l 127.0.0.1 $X\n" = *
 test Memharden_conf.lns get "-l 127.0.0.1; x\n" = *
+(* Debian's start scripts hand ";" to /bin/sh, which ends the command there *)
+test Memharden_conf.lns get "-l 127.0.0.1;10.0.0.1\n" = *
 test Memharden_conf.lns get "-l 127.0.0.1 `x`\n" = *
 test Memharden_conf.lns get "-l 127.0.0.1 | x\n" = *
 test Memharden_conf.lns get "-\n" = *

@@ -116,7 +116,9 @@ test lns get "OPTIONS=\"-l 10.0.0.5\"\nOPTIONS=\"$OPTIONS -k\"\n" =
 test lns get "A=\"${B} c\"\n" = { "A" = "${B} c" }
 test lns get "A=b;\n" = *
 test lns get "A=b; B=c\n" = *
-test lns get "A=\"b;c\"\n" = *
+(* Inside quotes ";" is a character: memcached's -l list separator *)
+test lns get "A=\"b;c\"\n" = { "A" = "b;c" }
+test lns get "OPTIONS='-l 127.0.0.1;10.0.0.1'\n" = { "OPTIONS" = "-l 127.0.0.1;10.0.0.1" }
 test lns get "A=(b c)\n" = *
 test lns get "A[0]=b\n" = *
 test lns get "A+=b\n" = *

@@ -124,11 +124,11 @@ static const struct {
         const char *profile, *text, *detail;
         unsigned line;
 } bad_cases[] = {
-        { "debian", "-m 64\n--bogus\n", "unknown memcached option '--bogus'", 2 },
-        { "debian", "-m 64\n-l\n", "Iterated lens matched less than it should", 2 }, /* the lens's own */
-        { "debian", "--listen\n", "option '--listen' needs a value", 1 },
-        { "debian", "\n--daemon=yes\n", "option '--daemon' takes no value, but has 'yes'", 2 },
-        { "rhel", "A=1\nOPTIONS=\"--bogus\"\n", "unknown memcached option '--bogus'", 2 },
+        { "debian", "-m 64\n--bogus\n", "unknown option '--bogus'", 2 },
+        { "debian", "-m 64\n-l\n", "'-l' needs a value", 2 }, /* the lens refuses it; explained */
+        { "debian", "--listen\n", "'--listen' needs a value", 1 },
+        { "debian", "\n--daemon=yes\n", "'--daemon' takes no value, but has 'yes'", 2 },
+        { "rhel", "A=1\nOPTIONS=\"--bogus\"\n", "unknown option '--bogus'", 2 },
 };
 
 START_TEST(test_walk_refuses) {
@@ -184,6 +184,15 @@ static const struct {
         { "rhel", "OPTIONS=\"-l 0.0.0.0\"\nOPTIONS=\"-l 10.0.0.1 -U 11211\"\n", NULL, NULL },
         { "rhel", "export OPTIONS=\"-c 1024 -l 0.0.0.0\"\n", NULL, NULL },
         { "rhel", "OPTIONS=-l0.0.0.0\n", NULL, NULL },
+        /* Words memcached leaves alone stay where they are */
+        { "rhel", "OPTIONS=\"-l 127.0.0.1 -t 4 -I 1m -v >> /var/log/memcached.log 2>&1\"\n", NULL,
+          "OPTIONS=\"-l 127.0.0.1 -t 4 -I 1m -v >> /var/log/memcached.log 2>&1 -U 0\"\n" },
+        { "debian", "-l 0.0.0.0 -v >> /var/log/memcached.log 2>&1 # log\n", NULL,
+          "-l 127.0.0.1 -v >> /var/log/memcached.log 2>&1 # log\n-U 0\n" },
+        /* The Salt formula: the readers disagree, so one literal assignment
+         * of the shell's reading replaces both */
+        { "rhel", "PORT=\"11211\"\nOPTIONS=\"-l 10.0.0.5\"\nUSER=\"memcached\"\nOPTIONS=\"$OPTIONS -k\"\n", NULL,
+          "PORT=\"11211\"\nUSER=\"memcached\"\nOPTIONS=\"-l 10.0.0.5 -k -U 0\"\n" },
 };
 
 /* The policy's edits for C's file, and the file's new text by METHOD. */
@@ -237,6 +246,32 @@ START_TEST(test_no_edits) {
 
         ck_assert_int_eq(config_change(c, &c->files[0], NULL, 0, &text, &e), 0);
         ck_assert_str_eq(text, "-l 127.0.0.1\n-U 0");
+}
+END_TEST
+
+/* Readers that disagree are a rewrite of their own, even where the policy
+ * has nothing to edit: "export" hides the assignment from systemd. */
+START_TEST(test_readers_differ) {
+        _cleanup_(config_freep) Config *c = config_ok("rhel", "A=1\nexport OPTIONS=\"-l 10.0.0.1 -U 0\" # x\n");
+        _cleanup_free_ char *text = NULL;
+        ConfigFile *f = &c->files[0];
+        ErrorInfo e = {};
+
+        ck_assert_ptr_nonnull(f->rewrite_why);
+        ck_assert_ptr_nonnull(strstr(f->rewrite_why, "reads OPTIONS as unset"));
+        ck_assert_uint_eq(f->n_rewrite_lines, 1);
+        ck_assert_uint_eq(f->rewrite_lines[0], 2);
+        ck_assert_uint_eq(f->n_args, 2); /* the shell's reading */
+        ck_assert_int_eq(config_change(c, f, NULL, 0, &text, &e), 0);
+        ck_assert_str_eq(text, "A=1\nOPTIONS=\"-l 10.0.0.1 -U 0\" # x\n");
+}
+END_TEST
+
+START_TEST(test_readers_agree) {
+        _cleanup_(config_freep) Config *c = config_ok("rhel", "OPTIONS=\"-l 10.0.0.1\"\nOPTIONS=\"-U 0\"\n");
+
+        ck_assert_ptr_null(c->files[0].rewrite_why);
+        ck_assert_uint_eq(c->files[0].n_rewrite_lines, 0);
 }
 END_TEST
 
@@ -324,6 +359,8 @@ static Suite *store_suite(void) {
         tcase_add_test(tc, test_control_char);
         tcase_add_loop_test(tc, test_preview_is_render, 0, ELEMENTSOF(edit_cases));
         tcase_add_test(tc, test_no_edits);
+        tcase_add_test(tc, test_readers_differ);
+        tcase_add_test(tc, test_readers_agree);
         tcase_add_test(tc, test_conf_load);
         tcase_add_test(tc, test_shellvar_load);
         tcase_add_test(tc, test_load_missing);
