@@ -1,483 +1,21 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The policy (policy.h): its rules in order, each adding the findings and
+ * edits of one concern; the listen rule in policy_listen.c, what they share
+ * in policy_result.c.
+ */
 #include "policy.h"
 
-#include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "addr.h"
-#include "array.h"
-#include "cleanup.h"
-#include "listen.h"
+#include "policy_rules.h"
 #include "resolve.h"
-
-/* What the listen rule puts in when nothing safe is left. */
-#define SAFE_DEFAULT_LISTEN "127.0.0.1"
-
-static int add_edit(PolicyResult *r, EditOp op, size_t arg, char letter, const char *value) {
-        char *v = NULL;
-
-        if (!GREEDY_REALLOC(r->edits, r->n_edits_allocated, r->n_edits + 1))
-                return -ENOMEM;
-        if (value && !(v = strdup(value)))
-                return -ENOMEM;
-        r->edits[r->n_edits++] = (Edit) { .op = op, .arg = arg, .letter = letter, .value = v };
-        return 0;
-}
-
-int policy_add_finding(PolicyResult *r, const char *id, Severity severity, unsigned line, const char *fmt, ...) {
-        char *m;
-        va_list ap;
-
-        if (!GREEDY_REALLOC(r->findings, r->n_findings_allocated, r->n_findings + 1))
-                return -ENOMEM;
-        va_start(ap, fmt);
-        int k = vasprintf(&m, fmt, ap);
-        va_end(ap);
-        if (k < 0)
-                return -ENOMEM;
-        r->findings[r->n_findings++] = (Finding) { .id = id, .severity = severity, .line = line, .message = m };
-        return 0;
-}
-
-void policy_result_done(PolicyResult *r) {
-        for (size_t i = 0; i < r->n_edits; i++)
-                free(r->edits[i].value);
-        for (size_t i = 0; i < r->n_findings; i++) {
-                free(r->findings[i].message);
-                free(r->findings[i].host);
-                for (char **a = r->findings[i].addresses; a && *a; a++)
-                        free(*a);
-                free(r->findings[i].addresses);
-        }
-        free(r->edits);
-        free(r->findings);
-        *r = (PolicyResult) {};
-}
-
-bool policy_compliant(const PolicyResult *r) {
-        for (size_t i = 0; i < r->n_findings; i++)
-                if (r->findings[i].severity > SEVERITY_INFO)
-                        return false;
-        return true;
-}
-
-const Finding *policy_unresolved(const PolicyResult *r) {
-        for (size_t i = 0; i < r->n_findings; i++)
-                if (strcmp(r->findings[i].id, "listen-unresolved") == 0)
-                        return &r->findings[i];
-        return NULL;
-}
 
 bool policy_edits_letter(char letter) {
         return letter == 'l' || letter == 'U';
-}
-
-const char *severity_to_string(Severity s) {
-        static const char *const names[] = {
-                [SEVERITY_INFO] = "info", [SEVERITY_LOW] = "low",
-                [SEVERITY_MEDIUM] = "medium", [SEVERITY_HIGH] = "high",
-        };
-        return (unsigned) s < ELEMENTSOF(names) ? names[s] : "unknown";
-}
-
-/* A listener element as judged: the class of its host; for a host name
- * that of its worst address, or ADDR_HOSTNAME when it does not resolve. */
-typedef struct Verdict {
-        char *host;             /* NULL when the element does not parse */
-        AddrClass cls;
-        const HostEntry *entry; /* a host name's entry (none: not resolved at all) */
-} Verdict;
-
-static void verdict_done(Verdict *v) {
-        free(v->host);
-}
-
-/* The worst class among a name's addresses: wildcard, public, private, loopback. */
-static AddrClass name_class(const HostEntry *e) {
-        AddrClass worst = ADDR_LOOPBACK;
-
-        for (size_t i = 0; i < e->n_addresses; i++) {
-                AddrClass c = addr_classify_host(e->addresses[i]);
-                if (c == ADDR_WILDCARD)
-                        return ADDR_WILDCARD;
-                if (!addr_class_allowed(c))
-                        worst = ADDR_PUBLIC;
-                else if (worst == ADDR_LOOPBACK)
-                        worst = c;
-        }
-        return worst;
-}
-
-static int judge_element(const char *element, const HostTable *hosts, Verdict *ret) {
-        Verdict v = { .cls = ADDR_INVALID };
-        int r = listen_element_host(element, &v.host);
-
-        if (r == -ENOMEM)
-                return r;
-        if (r >= 0)
-                v.cls = addr_classify_host(v.host);
-        if (v.cls == ADDR_HOSTNAME) {
-                v.entry = host_table_find(hosts, v.host);
-                if (v.entry && v.entry->n_addresses > 0)
-                        v.cls = name_class(v.entry);
-        }
-        *ret = v;
-        return 0;
-}
-
-/* Whether memcached takes the element as a listener we keep: a safe one, or
- * a name that does not resolve (reported, never edited). */
-static bool verdict_kept(const Verdict *v) {
-        return addr_class_allowed(v->cls) || v->cls == ADDR_HOSTNAME;
-}
-
-/* Every character --listen may hold: an address in any listener form. */
-#define LISTEN_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.:[]_-*,"
-
-static int check_listen_element(const char *el, ErrorInfo *e) {
-        _cleanup_(verdict_done) Verdict v = {};
-        int r = judge_element(el, NULL, &v);
-
-        if (r < 0)
-                return r;
-        if (v.cls == ADDR_HOSTNAME)
-                return error_set(e, -EINVAL, "use", el, 0,
-                                 "give the loopback or private addresses the name should mean",
-                                 "--listen takes addresses, not host names, which memcached resolves anew at each start");
-        if (!addr_class_allowed(v.cls))
-                return error_set(e, -EINVAL, "use", el, 0,
-                                 "give loopback (127.0.0.1, ::1) or private (10/8, 172.16/12, 192.168/16, fc00::/7) addresses",
-                                 "--listen refuses a %s address", addr_class_to_string(v.cls));
-        return 0;
-}
-
-int policy_check_listen(const char *listen, ErrorInfo *e) {
-        ListenList l = {};
-        int r;
-
-        if (strchr(listen, ';'))
-                return error_set(e, -EINVAL, "use", listen, 0, "separate addresses with ','",
-                                 "--listen refuses ';', which ends a command wherever the value reaches a shell");
-        if (listen[strspn(listen, LISTEN_CHARS)] != '\0')
-                return error_set(e, -EINVAL, "use", listen, 0, "give addresses separated with ','",
-                                 "--listen takes letters, digits and . : [ ] _ - * , only");
-        r = listen_split(listen, &l);
-        for (size_t i = 0; r >= 0 && i < l.n; i++)
-                r = check_listen_element(l.elements[i], e);
-        if (r >= 0 && l.n == 0)
-                r = error_set(e, -EINVAL, "use", listen, 0, "give at least one address",
-                              "--listen needs a comma-separated list of addresses");
-        listen_list_done(&l);
-        return r;
-}
-
-/* ", "-joined addresses of E, or "no address". */
-static char *addresses_text(const HostEntry *e) {
-        size_t len = 1;
-        char *s;
-
-        for (size_t i = 0; e && i < e->n_addresses; i++)
-                len += strlen(e->addresses[i]) + 2;
-        if (!(s = calloc(1, len + sizeof "no address")))
-                return NULL;
-        for (size_t i = 0; e && i < e->n_addresses; i++)
-                strcat(strcat(s, i ? ", " : ""), e->addresses[i]);
-        return *s ? s : strcpy(s, "no address");
-}
-
-/* Names HOST and its addresses in the finding just added. */
-static int attach_host(PolicyResult *out, const char *host, const HostEntry *e) {
-        Finding *f = &out->findings[out->n_findings - 1];
-        size_t n = e ? e->n_addresses : 0;
-
-        f->addresses = calloc(n + 1, sizeof *f->addresses);
-        if (!f->addresses || !(f->host = strdup(host)))
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++)
-                if (!(f->addresses[i] = strdup(e->addresses[i])))
-                        return -ENOMEM;
-        return 0;
-}
-
-/* The finding of a host name: kept (INFO), public, or unresolved. */
-static int note_name(PolicyResult *out, const HostTable *hosts, const Arg *a, const Verdict *v) {
-        _cleanup_free_ char *addrs = addresses_text(v->entry);
-        int r;
-
-        if (!addrs)
-                return -ENOMEM;
-        if (addr_class_allowed(v->cls))
-                r = policy_add_finding(out, "listen-hostname", SEVERITY_INFO, a->line,
-                                       "-l %s: '%s' resolves to %s (%s): kept", a->value, v->host, addrs,
-                                       addr_class_to_string(v->cls));
-        else if (v->cls == ADDR_HOSTNAME)
-                r = policy_add_finding(out, "listen-unresolved", SEVERITY_HIGH, a->line,
-                                       "-l %s: '%s' does not resolve (%s), so where memcached would listen cannot be "
-                                       "judged; give --listen with the addresses you mean, or add the name to %s",
-                                       a->value, v->host, v->entry ? v->entry->why : "not looked up",
-                                       hosts && hosts->hosts_path ? hosts->hosts_path : "/etc/hosts");
-        else
-                r = policy_add_finding(out, "listen-hostname-public", SEVERITY_HIGH, a->line,
-                                       "-l %s: '%s' resolves to %s, %s: memcached would listen there", a->value,
-                                       v->host, addrs, v->cls == ADDR_WILDCARD ? "every interface" : "not only private");
-        return r < 0 ? r : attach_host(out, v->host, v->entry);
-}
-
-static const struct {
-        AddrClass cls;
-        const char *id;
-        Severity severity;
-        const char *why;
-} listen_findings[] = {
-        { ADDR_WILDCARD, "listen-wildcard", SEVERITY_HIGH, "listens on every interface" },
-        { ADDR_PUBLIC, "listen-public", SEVERITY_HIGH, "is a public address" },
-        { ADDR_INVALID, "listen-invalid", SEVERITY_MEDIUM, "is not a listener memcached accepts" },
-};
-
-/* The finding of one element of a -l memcached takes, when it has one. */
-static int note_element(PolicyResult *out, const HostTable *hosts, const Arg *a, const char *element, const Verdict *v) {
-        if (v->host && addr_classify_host(v->host) == ADDR_HOSTNAME)
-                return note_name(out, hosts, a, v);
-        for (size_t i = 0; i < ELEMENTSOF(listen_findings); i++)
-                if (listen_findings[i].cls == v->cls)
-                        return policy_add_finding(out, listen_findings[i].id, listen_findings[i].severity, a->line,
-                                                  "-l %s: '%s' %s", a->value, element, listen_findings[i].why);
-        return 0;
-}
-
-/* Keeps the elements of one -l value we keep, byte for byte, joined with
- * ','; *ret_kept is NULL when none is, and the value itself when nothing
- * was dropped (empty elements, which memcached skips, are no reason to
- * rewrite it). */
-static int filter_listen(PolicyResult *out, const HostTable *hosts, const Arg *a, char **ret_kept) {
-        _cleanup_free_ char *kept = calloc(1, strlen(a->value) + 1);
-        ListenList l = {};
-        size_t len = 0, dropped = 0;
-        int r;
-
-        if (!kept || (r = listen_split(a->value, &l)) < 0)
-                return -ENOMEM;
-        for (size_t i = 0; r >= 0 && i < l.n; i++) {
-                _cleanup_(verdict_done) Verdict v = {};
-
-                r = judge_element(l.elements[i], hosts, &v);
-                if (r >= 0)
-                        r = note_element(out, hosts, a, l.elements[i], &v);
-                if (r >= 0 && verdict_kept(&v))
-                        len += (size_t) sprintf(kept + len, "%s%s", len ? "," : "", l.elements[i]);
-                else
-                        dropped++;
-        }
-        listen_list_done(&l);
-        if (r >= 0 && len == 0 && dropped == 0) /* no address at all: memcached would not start */
-                r = policy_add_finding(out, "listen-invalid", SEVERITY_MEDIUM, a->line, "-l '%s' names no address",
-                                       a->value);
-        if (r >= 0 && len > 0 && dropped == 0) {
-                free(kept);
-                if (!(kept = strdup(a->value)))
-                        r = -ENOMEM;
-        }
-        if (r < 0)
-                return r;
-        *ret_kept = len ? TAKE_PTR(kept) : NULL;
-        return 0;
-}
-
-/* The first element of a -l memcached ignores today (a substring of the
- * list before it) that we would not keep, in *RET_BAD (NULL: none). */
-static int judge_ignored(const HostTable *hosts, const Arg *a, char **ret_bad) {
-        _cleanup_free_ char *bad = NULL;
-        ListenList l = {};
-        int r;
-
-        r = listen_split(a->value, &l);
-        for (size_t i = 0; r >= 0 && !bad && i < l.n; i++) {
-                _cleanup_(verdict_done) Verdict v = {};
-
-                r = judge_element(l.elements[i], hosts, &v);
-                if (r >= 0 && !addr_class_allowed(v.cls) && !(bad = strdup(l.elements[i])))
-                        r = -ENOMEM;
-        }
-        listen_list_done(&l);
-        if (r < 0)
-                return r;
-        *ret_bad = TAKE_PTR(bad);
-        return 0;
-}
-
-/* No -l at all: memcached binds every interface. Adds -l VALUE. */
-static int listen_missing(PolicyResult *out, const char *value) {
-        int r = policy_add_finding(out, "listen-missing", SEVERITY_HIGH, 0,
-                                   "no -l option: memcached listens on every interface");
-        return r < 0 ? r : add_edit(out, EDIT_APPEND, 0, 'l', value);
-}
-
-/* The edit OUT has for ARGS[ARG], or NULL. */
-static const Edit *edit_of(const PolicyResult *out, size_t arg) {
-        for (size_t i = 0; out && i < out->n_edits; i++)
-                if (out->edits[i].op != EDIT_APPEND && out->edits[i].arg == arg)
-                        return &out->edits[i];
-        return NULL;
-}
-
-/* TAKEN[i]: whether ARGS[i] is an effective -l that memcached takes, once
- * the edits of AFTER (NULL: none) are made. */
-static int listen_taken_args(const Arg *args, size_t n, const PolicyResult *after, bool **ret_taken) {
-        _cleanup_free_ const char **values = calloc(n ?: 1, sizeof *values);
-        _cleanup_free_ bool *taken = calloc(n ?: 1, sizeof *taken), *t = calloc(n ?: 1, sizeof *t);
-        _cleanup_free_ size_t *index = calloc(n ?: 1, sizeof *index);
-        size_t m = 0;
-        int r;
-
-        if (!values || !taken || !t || !index)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++) {
-                const Edit *e = edit_of(after, i);
-
-                if (!args[i].effective || args[i].letter != 'l' || (e && e->op == EDIT_DELETE))
-                        continue;
-                index[m] = i;
-                values[m++] = e ? e->value : args[i].value ?: "";
-        }
-        r = listen_taken(values, m, t);
-        if (r < 0)
-                return r;
-        for (size_t k = 0; k < m; k++)
-                taken[index[k]] = t[k];
-        *ret_taken = TAKE_PTR(taken);
-        return 0;
-}
-
-/* An ignored -l that holds a listener we would not keep (BAD[i]) goes once
- * the edits so far would make memcached take it, until none would. The
- * others stay: what memcached ignores is no exposure, and removing an
- * ignored -l never changes what memcached does. */
-static int settle_ignored(PolicyResult *out, const Arg *args, size_t n, char **bad) {
-        size_t removed;
-        int r;
-
-        do {
-                _cleanup_free_ bool *taken = NULL;
-
-                removed = 0;
-                r = listen_taken_args(args, n, out, &taken);
-                for (size_t i = 0; r >= 0 && i < n; i++) {
-                        if (!bad[i] || !taken[i] || edit_of(out, i))
-                                continue;
-                        r = policy_add_finding(out, "listen-ignored", SEVERITY_LOW, args[i].line,
-                                               "-l %s is ignored today (it is part of the -l list before it), but "
-                                               "holds '%s' and would count once that list is edited: removed",
-                                               args[i].value, bad[i]);
-                        if (r >= 0)
-                                r = add_edit(out, EDIT_DELETE, i, 'l', NULL);
-                        removed++;
-                }
-        } while (r >= 0 && removed > 0);
-        return r;
-}
-
-typedef struct KeepState {
-        bool any_listen, any_safe;
-        size_t first_emptied;
-} KeepState;
-
-/* One -l memcached takes: its unsafe elements go. */
-static int judge_taken(PolicyResult *out, const HostTable *hosts, const Arg *args, size_t i, KeepState *st) {
-        _cleanup_free_ char *kept = NULL;
-        int r;
-
-        r = filter_listen(out, hosts, &args[i], &kept);
-        if (r < 0)
-                return r;
-        if (kept)
-                st->any_safe = true;
-        if (kept && strcmp(kept, args[i].value) == 0)
-                return 0;
-        if (kept)
-                return add_edit(out, EDIT_SET, i, 'l', kept);
-        if (st->first_emptied == SIZE_MAX) {
-                st->first_emptied = i; /* decided below: reused or removed */
-                return 0;
-        }
-        return add_edit(out, EDIT_DELETE, i, 'l', NULL);
-}
-
-/* Per option: the unsafe element of an ignored -l (judge_ignored()). */
-typedef struct BadElements {
-        char **v;
-        size_t n;
-} BadElements;
-
-static void bad_elements_done(BadElements *b) {
-        for (size_t i = 0; i < b->n; i++)
-                free(b->v[i]);
-        free(b->v);
-}
-
-static int rule_listen_keep_safe(PolicyResult *out, const Arg *args, size_t n, const HostTable *hosts) {
-        _cleanup_(bad_elements_done) BadElements bad = { calloc(n ?: 1, sizeof(char *)), n };
-        _cleanup_free_ bool *taken = NULL;
-        KeepState st = { .first_emptied = SIZE_MAX };
-        int r;
-
-        if (!bad.v)
-                return -ENOMEM;
-        r = listen_taken_args(args, n, NULL, &taken);
-        for (size_t i = 0; r >= 0 && i < n; i++) {
-                if (!args[i].effective || args[i].letter != 'l')
-                        continue;
-                st.any_listen = true;
-                r = taken[i] ? judge_taken(out, hosts, args, i, &st) : judge_ignored(hosts, &args[i], &bad.v[i]);
-        }
-        if (r < 0)
-                return r;
-
-        if (!st.any_listen)
-                return listen_missing(out, SAFE_DEFAULT_LISTEN);
-        /* Nothing safe left: the first emptied option becomes the loopback
-         * bind in place, so the fix stands where the admin will look. */
-        if (st.first_emptied != SIZE_MAX)
-                r = st.any_safe ? add_edit(out, EDIT_DELETE, st.first_emptied, 'l', NULL)
-                                : add_edit(out, EDIT_SET, st.first_emptied, 'l', SAFE_DEFAULT_LISTEN);
-        if (r >= 0)
-                r = settle_ignored(out, args, n, bad.v);
-        for (size_t i = 0; r >= 0 && i < n; i++)
-                if (args[i].effective && args[i].letter == 'l' && !taken[i] && !edit_of(out, i))
-                        r = policy_add_finding(out, "listen-ignored", SEVERITY_INFO, args[i].line,
-                                               "-l %s is ignored: memcached skips a -l that is part of the list "
-                                               "before it", args[i].value);
-        return r;
-}
-
-static int rule_listen_requested(PolicyResult *out, const Arg *args, size_t n, const char *listen) {
-        size_t first = SIZE_MAX;
-        int r;
-
-        for (size_t i = 0; i < n; i++) {
-                if (!args[i].effective || args[i].letter != 'l')
-                        continue;
-                if (first == SIZE_MAX) {
-                        first = i;
-                        continue;
-                }
-                r = policy_add_finding(out, "listen-requested", SEVERITY_LOW, args[i].line,
-                                "-l %s is not part of the requested --listen %s", args[i].value, listen);
-                if (r >= 0)
-                        r = add_edit(out, EDIT_DELETE, i, 'l', NULL);
-                if (r < 0)
-                        return r;
-        }
-        if (first == SIZE_MAX)
-                return listen_missing(out, listen);
-        if (strcmp(args[first].value, listen) == 0)
-                return 0;
-        r = policy_add_finding(out, "listen-requested", SEVERITY_LOW, args[first].line,
-                        "-l %s differs from the requested --listen %s", args[first].value, listen);
-        return r < 0 ? r : add_edit(out, EDIT_SET, first, 'l', listen);
 }
 
 /* The port memcached makes of a -U value: its own unchecked atoi(), on
@@ -504,7 +42,7 @@ static int rule_udp(PolicyResult *out, const Arg *args, size_t n) {
         if (count == 0) {
                 r = policy_add_finding(out, "udp-implicit", SEVERITY_MEDIUM, 0,
                                 "no -U option: UDP is off only by this memcached version's default; set -U 0");
-                return r < 0 ? r : add_edit(out, EDIT_APPEND, 0, 'U', "0");
+                return r < 0 ? r : policy_add_edit(out, EDIT_APPEND, 0, 'U', "0");
         }
 
         if (strcmp(args[last].value, "0") != 0 && udp_port_as_read(args[last].value) != 0)
@@ -523,13 +61,13 @@ static int rule_udp(PolicyResult *out, const Arg *args, size_t n) {
                 return r;
 
         if (strcmp(args[first].value, "0") != 0) {
-                r = add_edit(out, EDIT_SET, first, 'U', "0");
+                r = policy_add_edit(out, EDIT_SET, first, 'U', "0");
                 if (r < 0)
                         return r;
         }
         for (size_t i = first + 1; i < n; i++)
                 if (args[i].effective && args[i].letter == 'U') {
-                        r = add_edit(out, EDIT_DELETE, i, 'U', NULL);
+                        r = policy_add_edit(out, EDIT_DELETE, i, 'U', NULL);
                         if (r < 0)
                                 return r;
                 }
@@ -560,14 +98,12 @@ int policy_evaluate(const Arg *args, size_t n_args, const char *listen, const Ho
         PolicyResult out = {};
         int r;
 
-        if (listen)
-                r = rule_listen_requested(&out, args, n_args, listen);
-        else if (has_unix_socket(args, n_args))
+        if (!listen && has_unix_socket(args, n_args))
                 /* -s turns the network off: nothing listens on TCP at all. */
                 r = policy_add_finding(&out, "unix-socket", SEVERITY_INFO, 0,
                                 "-s: memcached serves a unix socket only, so the listen rule is met");
         else
-                r = rule_listen_keep_safe(&out, args, n_args, hosts);
+                r = policy_rule_listen(&out, args, n_args, listen, hosts);
         if (r >= 0)
                 r = rule_udp(&out, args, n_args);
         if (r >= 0)
