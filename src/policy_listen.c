@@ -309,6 +309,72 @@ static int settle_ignored(PolicyResult *out, const Arg *args, size_t n, char **b
         return r;
 }
 
+/* The -l before option I that memcached takes once the edits are made
+ * (TAKEN), or SIZE_MAX. */
+static size_t taken_before(const bool *taken, size_t i) {
+        while (i-- > 0)
+                if (taken[i])
+                        return i;
+        return SIZE_MAX;
+}
+
+/* Moves the listeners ARGS[I] keeps into the -l P memcached takes before
+ * it: the same list, in the same order, to memcached. */
+static int merge_into(PolicyResult *out, const Arg *args, size_t p, size_t i) {
+        Edit *ep = (Edit *) policy_edit_of(out, p), *ei = (Edit *) policy_edit_of(out, i);
+        const char *kept = ei ? ei->value : args[i].value;
+        char *joined;
+        int r;
+
+        if (asprintf(&joined, "%s,%s", ep ? ep->value : args[p].value, kept) < 0)
+                return -ENOMEM;
+        r = policy_add_finding(out, "listen-merged", SEVERITY_LOW, args[i].line,
+                               "-l %s: the listeners kept, '%s', join the -l on line %u, as memcached would skip "
+                               "them on their own as part of the list before them", args[i].value, kept,
+                               args[p].line);
+        if (r >= 0 && !ep)
+                r = policy_add_edit(out, EDIT_SET, p, 'l', joined);
+        else if (r >= 0) {
+                free(ep->value);
+                ep->value = TAKE_PTR(joined);
+        }
+        free(joined);
+        if (r >= 0 && !ei)
+                r = policy_add_edit(out, EDIT_DELETE, i, 'l', NULL);
+        else if (r >= 0) {
+                ei->op = EDIT_DELETE;
+                free(ei->value);
+                ei->value = NULL;
+        }
+        return r;
+}
+
+/* A safe listener is never dropped: a -l memcached takes today whose value,
+ * after the edits, would be part of the list before it (so skipped) has
+ * its listeners join the -l before it, until no -l is lost so. */
+static int keep_taken(PolicyResult *out, const Arg *args, size_t n, const bool *taken_today) {
+        bool again = true;
+        int r = 0;
+
+        while (again && r >= 0) {
+                _cleanup_free_ bool *taken = NULL;
+                const Edit *e;
+                size_t p;
+
+                again = false;
+                r = listen_taken_args(args, n, out, &taken);
+                for (size_t i = 0; r >= 0 && !again && i < n; i++) {
+                        e = policy_edit_of(out, i);
+                        if (!taken_today[i] || taken[i] || (e && e->op == EDIT_DELETE) ||
+                            (p = taken_before(taken, i)) == SIZE_MAX)
+                                continue;
+                        r = merge_into(out, args, p, i);
+                        again = true;
+                }
+        }
+        return r;
+}
+
 typedef struct KeepState {
         bool any_listen, any_safe;
         size_t first_emptied;
@@ -374,6 +440,8 @@ static int rule_listen_keep_safe(PolicyResult *out, const Arg *args, size_t n, c
                                 : policy_add_edit(out, EDIT_SET, st.first_emptied, 'l', SAFE_DEFAULT_LISTEN);
         if (r >= 0)
                 r = settle_ignored(out, args, n, bad.v);
+        if (r >= 0)
+                r = keep_taken(out, args, n, taken);
         for (size_t i = 0; r >= 0 && i < n; i++)
                 if (args[i].effective && args[i].letter == 'l' && !taken[i] && !policy_edit_of(out, i))
                         r = policy_add_finding(out, "listen-ignored", SEVERITY_INFO, args[i].line,

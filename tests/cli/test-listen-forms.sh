@@ -20,6 +20,7 @@ tag[x] on the wildcard|-p 11211\n-l tag[x]:0.0.0.0,127.0.0.1:11212\n-U 0\n|1|-
 star is every interface|-p 11211\n-l *\n-U 0\n|1|-
 0 is 0.0.0.0|-p 11211\n-l 0\n-U 0\n|1|-
 substring: 27.0.0.2 is ignored, compliant|-p 11211\n-l 127.0.0.2\n-l 27.0.0.2\n-U 0\n|0|127.0.0.2
+a kept listener the list before would swallow|-p 11211\n-l 10.0.0.10\n-l 8.8.8.8,10.0.0.1\n-U 0\n|1|10.0.0.10,10.0.0.1
 a public address given twice|-p 11211\n-l 127.0.0.1,5.6.7.8\n-l 5.6.7.8\n-U 0\n|1|-
 -U -1 turns UDP on|-p 11211\n-l 127.0.0.1\n-U -1\n|1|127.0.0.1
 TripleO with TLS, compliant|-p 11211\n-l 127.0.0.1,192.168.122.100,notls:192.168.122.100:11211,notls:127.0.0.1:11211 -U 0 -Z\n|0|127.0.0.1,192.168.122.100,notls:192.168.122.100:11211,notls:127.0.0.1:11211

@@ -416,6 +416,29 @@ START_TEST(test_listen_substring_stable) {
 }
 END_TEST
 
+/* A safe listener is never dropped: 10.0.0.1, kept from the second -l,
+ * would be part of "10.0.0.10" and skipped on its own, so it joins the first. */
+START_TEST(test_listen_kept_not_swallowed) {
+        Arg args[] = { ARG('l', "10.0.0.10"), ARG('l', "8.8.8.8,10.0.0.1"), ARG('U', "0") };
+        Arg after[] = { ARG('l', "10.0.0.10,10.0.0.1"), ARG('U', "0") };
+        PolicyResult r = eval(args, ELEMENTSOF(args), NULL);
+        const Edit *e;
+
+        ck_assert_uint_eq(r.n_edits, 2);
+        expect_set(&r, 0, "10.0.0.10,10.0.0.1");
+        e = edit_on(&r, 1);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_int_eq(e->op, EDIT_DELETE);
+        ck_assert_ptr_nonnull(find(&r, "listen-merged"));
+        ck_assert_ptr_nonnull(find(&r, "listen-public"));
+        policy_result_done(&r);
+
+        r = eval(after, ELEMENTSOF(after), NULL);
+        ck_assert_uint_eq(r.n_edits, 0);
+        policy_result_done(&r);
+}
+END_TEST
+
 /* RDO's memcached: -l 127.0.0.1,::1,controller, with controller private,
  * public, or not resolving. */
 START_TEST(test_listen_rdo_controller) {
@@ -855,6 +878,7 @@ static Suite *policy_suite(void) {
         tcase_add_test(tc, test_listen_tripleo);
         tcase_add_test(tc, test_listen_substring);
         tcase_add_test(tc, test_listen_substring_stable);
+        tcase_add_test(tc, test_listen_kept_not_swallowed);
         tcase_add_test(tc, test_listen_rdo_controller);
         tcase_add_test(tc, test_listen_unresolved_without_table);
         tcase_add_test(tc, test_udp_enabled);
