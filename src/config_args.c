@@ -98,6 +98,33 @@ static int check_option(bool is_short, const char *label, const char *value, con
         return 0;
 }
 
+/* Adds the option LABEL (with VALUE) of the word W is reading to OUT,
+ * checked against memcached's table. Only the options the policy edits
+ * need a node path; an option taking a value ends its word, so its label
+ * is unique there and needs no index. */
+static int take_option(ArgWalk *w, const char *lines, const char *label, const char *value, bool skips_daemon_lines,
+                       const char *subject, ArgList *out, ErrorInfo *e) {
+        bool is_short = w->kind[0] == 's', editable;
+        const McOption *opt = NULL;
+        char path[NODE_MAX];
+        int r;
+
+        w->n_in_word++;
+        r = check_option(is_short, label, value, subject, w->line, &opt, e);
+        if (r < 0)
+                return r;
+        /* Debian's start scripts skip a line whose first word begins with -d or -h. */
+        if (w->first) {
+                w->effective = !(skips_daemon_lines && is_short && (opt->letter == 'd' || opt->letter == 'h'));
+                w->first = false;
+        }
+        editable = policy_edits_letter(opt->letter);
+        if (editable)
+                snprintf(path, sizeof path, "%s[%zu]/%s[%u]/%s", lines, w->j, w->kind,
+                         is_short ? w->n_short : w->kind[4] ? w->n_flag : w->n_long, label);
+        return arglist_push(out, opt->letter, value, editable ? path : NULL, w->line, w->effective);
+}
+
 /* One node-set variable over all the nodes, read by index in one pass:
  * linear in the file. Augeas would count a node's same-named siblings to
  * give its path, so the pass numbers lines and words itself, and builds a
@@ -106,7 +133,7 @@ int args_walk(augeas *aug, const char *lines, const unsigned *line_no, size_t n_
               bool skips_daemon_lines, const char *subject, ArgList *out, ErrorInfo *e) {
         ArgWalk w = { .line_no = line_no, .n_lines = n_lines, .fixed_line = fixed_line, .line = fixed_line,
                       .effective = true };
-        char expr[NODE_MAX], path[NODE_MAX];
+        char expr[NODE_MAX];
         int n, r = 0;
 
         snprintf(expr, sizeof expr, "%s/descendant-or-self::*", lines);
@@ -115,44 +142,23 @@ int args_walk(augeas *aug, const char *lines, const unsigned *line_no, size_t n_
                 return -EINVAL;
         for (int i = 0; i < n && r >= 0; i++) {
                 const char *label = NULL, *value = NULL;
-                const McOption *opt = NULL;
-                bool is_short;
+                int k;
 
                 if (aug_ns_attr(aug, "mhopt", i, &value, &label, NULL) < 0 || !label) {
                         r = -EINVAL;
                         break;
                 }
-                int k = walk_structure(&w, i, label);
+                k = walk_structure(&w, i, label);
                 if (k == 2) {
                         /* A word memcached's getopt leaves alone: kept, so
                          * that a re-read can tell it is still there. */
                         if (w.first)
                                 w.effective = true, w.first = false;
                         r = arglist_push(out, ARG_WORD, value, NULL, w.line, w.effective);
-                        continue;
-                }
-                if (k != 0) {
-                        r = k < 0 ? k : 0;
-                        continue;
-                }
-                w.n_in_word++;
-                is_short = w.kind[0] == 's';
-                r = check_option(is_short, label, value, subject, w.line, &opt, e);
-                if (r < 0)
-                        break;
-                /* Debian's start scripts skip a line whose first word begins with -d or -h. */
-                if (w.first) {
-                        w.effective = !(skips_daemon_lines && is_short && (opt->letter == 'd' || opt->letter == 'h'));
-                        w.first = false;
-                }
-                /* Only the options the policy edits need a node path. An
-                 * option taking a value ends its word, so its label is
-                 * unique there and needs no index. */
-                bool editable = policy_edits_letter(opt->letter);
-                if (editable)
-                        snprintf(path, sizeof path, "%s[%zu]/%s[%u]/%s", lines, w.j, w.kind,
-                                 is_short ? w.n_short : w.kind[4] ? w.n_flag : w.n_long, label);
-                r = arglist_push(out, opt->letter, value, editable ? path : NULL, w.line, w.effective);
+                } else if (k == 0)
+                        r = take_option(&w, lines, label, value, skips_daemon_lines, subject, out, e);
+                else if (k < 0)
+                        r = k;
         }
         (void) aug_defvar(aug, "mhopt", NULL);
         return r;
