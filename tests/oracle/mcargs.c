@@ -660,20 +660,29 @@ int main(int argc, char **argv) {
                 }
                 v = env_get(&e, argv[3], strlen(argv[3]));
                 printf("%s\n", v ? v : "unset");
+                for (int j = 0; j < e.n; j++) {
+                        free(e.name[j]);
+                        free(e.value[j]);
+                }
                 return 0;
         }
         if (!strcmp(argv[1], "--systemd-argv") && (argc == 3 || argc == 4)) {
                 char *out[MAX_WORDS];
                 int m = systemd_argv(argv[2], argc == 4 ? argv[3] : NULL, out);
-                for (int j = 0; j < m; j++)
+                for (int j = 0; j < m; j++) {
                         printf("<%s>\n", out[j]);
+                        free(out[j]);
+                }
                 return 0;
         }
         if (!strcmp(argv[1], "--systemd") && (argc == i + 1 || argc == i + 2)) {
                 char *out[MAX_WORDS];
                 int m = systemd_argv(argv[i], argc == i + 2 ? argv[i + 1] : NULL, out);
                 /* out[0] is the command: memcached's argv[0]. */
-                return listeners(m, out, version);
+                int rc = listeners(m, out, version);
+                for (int j = 0; j < m; j++)
+                        free(out[j]);
+                return rc;
         }
         return usage();
 }
