@@ -49,43 +49,32 @@ let short_arg (v:regexp) = [ key short_arg_re . del /[ \t]*/ " " . store v ]
 let short_with (v:regexp) = [ label "short" . del_str "-"
               . ( flag+ | flag* . short_arg v ) ]
 
-(* Long options: any name, with "=V" or " V". The names are not listed here:
-   a 36-word union would be compiled into every enclosing regexp on every
-   run. Values cannot start with "-", so "--daemon -l x" is unambiguous; the
-   caller checks names, and whether an option takes a value, against
-   memcached's own table. *)
+(* Long options: any name, with "=V". The names are not listed here: a
+   36-word union would be compiled into every enclosing regexp on every run.
+   A value after a blank ("--listen 10.0.0.1") is a word of its own here:
+   only memcached's table, which the caller checks names and values
+   against, knows whether the option takes it, as getopt does. *)
 let long_with (v:regexp) = [ label "long" . del_str "--"
-                 . [ key /[a-z][a-z0-9_-]*/ . del /=|[ \t]+/ "=" . store v ] ]
-(* A long option without a value has a label of its own, so that a tree
-   tells it apart from one whose value follows a blank *)
-let long_bare = [ label "longflag" . del_str "--" . [ key /[a-z][a-z0-9_-]*/ ] ]
-
+                 . [ key /[a-z][a-z0-9_-]*/ . (del "=" "=" . store v)? ] ]
 
 (* Words that are not options: nothing a shell would read as more than a
-   word or a redirection of one *)
+   word or a redirection of one; in a variable's value also ";" *)
 let plain_re = /[^- \t\r\n#"'\\`$;|&()<>][^ \t\r\n#"'\\`$;|&()<>]*/
+let plain_sc_re = /[^- \t\r\n#"'\\`$;|&()<>][^ \t\r\n#"'\\`$|&()<>]*/
 let redirect_re = /[0-9]?(>>?|<)(&[0-9]|[^- \t\r\n#"'\\`$;|&()<>&][^ \t\r\n#"'\\`$;|&()<>]*)?/
 let other = [ label "word" . store (plain_re | redirect_re) ]
+let other_sc = [ label "word" . store (plain_sc_re | redirect_re) ]
 
 (* A variable reference: literal to systemd's EnvironmentFile=, expanded by
    a shell; the caller tells the two readings apart *)
 let var_ref = [ label "word" . store /\$([A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})/ ]
 
-(* A word after a long option without "=" is its value, never a word of
-   its own (memcached's table, not the lens, knows whether the option takes
-   one): so a run of such bare long options is followed by another option
-   or ends the list. *)
-let brun = long_bare . (sep . long_bare)*
-let block (valued:lens) (w:lens) = (brun . sep)? . valued | w
-let seq (first:lens) (valued:lens) (w:lens) = first . (sep . block valued w)* . (sep . brun)? | brun
-
 (* A memcached.conf line: it starts with an option (a line that does not is
    a directive to Debian's start script), any words after it *)
-let valued = short_with value_re | long_with value_re
-let words = seq ((brun . sep)? . valued) valued other
+let option = short_with value_re | long_with value_re
+let words = option . (sep . (option | other))*
 
-(* Leading/trailing whitespace is kept; an empty or blank string gives an
-   empty tree *)
-let valued_sc = short_with value_sc_re | long_with value_sc_re
-let value_words = other | var_ref
-let lns = del_opt_ws "" . (seq (block valued_sc value_words) valued_sc value_words . del_opt_ws "")?
+(* A variable's value. Leading/trailing whitespace is kept; an empty or
+   blank string gives an empty tree *)
+let value_word = short_with value_sc_re | long_with value_sc_re | other_sc | var_ref
+let lns = del_opt_ws "" . (value_word . (sep . value_word)* . del_opt_ws "")?

@@ -35,20 +35,21 @@ int arglist_push(ArgList *l, char letter, const char *value, const char *path, u
         return 0;
 }
 
+/* What the walk is asked to do besides reading. */
+typedef struct WalkOptions {
+        bool skips_daemon_lines;  /* Debian's start scripts skip -d and -h lines */
+        const char *subject;      /* for messages */
+} WalkOptions;
+
 /* Where a pass over the tree is: the line, and the word being read. */
 typedef struct ArgWalk {
         const unsigned *line_no;  /* NULL: one argument list on FIXED_LINE */
         size_t n_lines, j;        /* lines given, lines seen */
         unsigned fixed_line, line;
-        const char *kind;         /* the word being read: "short", "long", "longflag" or NULL */
-        unsigned n_short, n_long, n_flag, n_in_word;
+        const char *kind;         /* the word being read: "short", "long" or NULL */
+        unsigned n_short, n_long, n_word, n_in_word;
         bool first, effective;    /* the next option is its line's first; its line counts */
 } ArgWalk;
-
-/* The words of lenses/memharden_args.aug that hold options. */
-static bool is_option_word(const char *label) {
-        return streq_ptr(label, "short") || streq_ptr(label, "long") || streq_ptr(label, "longflag");
-}
 
 /* Moves W past node I, labelled LABEL, when it is no option of the word
  * being read: a new word, a word that is no option (2), the line's
@@ -61,18 +62,19 @@ static int walk_structure(ArgWalk *w, int i, const char *label) {
         if (w->kind && (is_short ? label[0] != '\0' && label[1] == '\0' : w->n_in_word == 0))
                 return 0;
         w->kind = NULL;
-        if (i > 0 && is_option_word(label)) {
-                w->kind = label[0] == 's' ? "short" : label[4] ? "longflag" : "long";
+        if (i > 0 && (streq_ptr(label, "short") || streq_ptr(label, "long"))) {
+                w->kind = label[0] == 's' ? "short" : "long";
                 w->n_in_word = 0;
-                (*(label[0] == 's' ? &w->n_short : label[4] ? &w->n_flag : &w->n_long))++;
-        } else if (i > 0 && streq_ptr(label, "word"))
+                (*(label[0] == 's' ? &w->n_short : &w->n_long))++;
+        } else if (i > 0 && streq_ptr(label, "word")) {
+                w->n_word++;
                 return 2;
-        else if (i == 0 || !streq_ptr(label, "#comment")) {
+        } else if (i == 0 || !streq_ptr(label, "#comment")) {
                 if (w->line_no && w->j >= w->n_lines)
                         return -EINVAL;
                 w->line = w->line_no ? w->line_no[w->j] : w->fixed_line;
                 w->j++;
-                w->n_short = w->n_long = w->n_flag = 0;
+                w->n_short = w->n_long = w->n_word = 0;
                 w->first = true;
         }
         return 1;
@@ -98,31 +100,50 @@ static int check_option(bool is_short, const char *label, const char *value, con
         return 0;
 }
 
-/* Adds the option LABEL (with VALUE) of the word W is reading to OUT,
- * checked against memcached's table. Only the options the policy edits
- * need a node path; an option taking a value ends its word, so its label
- * is unique there and needs no index. */
-static int take_option(ArgWalk *w, const char *lines, const char *label, const char *value, bool skips_daemon_lines,
-                       const char *subject, ArgList *out, ErrorInfo *e) {
+/* Where a long option that takes a value has none after "=", getopt takes
+ * the next word: node I + 1 of the walk, when it is a word. Its value and
+ * path go to *VALUE and PATH, and 1 is returned for the node taken. */
+static int take_next_word(augeas *aug, ArgWalk *w, const char *lines, int i, int n, const char **value,
+                          char *path, size_t size) {
+        const char *label = NULL, *v = NULL;
+
+        if (i + 1 >= n || aug_ns_attr(aug, "mhopt", i + 1, &v, &label, NULL) < 0 || !streq_ptr(label, "word"))
+                return 0;
+        w->n_word++;
+        snprintf(path, size, "%s[%zu]/word[%u]", lines, w->j, w->n_word);
+        *value = v;
+        return 1;
+}
+
+/* Adds the option LABEL (with VALUE) of the word W is reading, node I of
+ * N, to OUT, checked against memcached's table. Only the options the
+ * policy edits need a node path; an option taking a value ends its word,
+ * so its label is unique there and needs no index. Returns how many nodes
+ * after I it took (its value), or a negative errno. */
+static int take_option(augeas *aug, ArgWalk *w, int i, int n, const char *lines, const char *label,
+                       const char *value, const WalkOptions *o, ArgList *out, ErrorInfo *e) {
         bool is_short = w->kind[0] == 's', editable;
-        const McOption *opt = NULL;
-        char path[NODE_MAX];
-        int r;
+        const McOption *opt = is_short && label[1] == '\0' ? mcopt_by_letter(label[0]) : mcopt_by_long(label);
+        char path[NODE_MAX] = "";
+        int r, taken = 0;
 
         w->n_in_word++;
-        r = check_option(is_short, label, value, subject, w->line, &opt, e);
+        if (!is_short && opt && opt->has_arg && !value)
+                taken = take_next_word(aug, w, lines, i, n, &value, path, sizeof path);
+        r = check_option(is_short, label, value, o->subject, w->line, &opt, e);
         if (r < 0)
                 return r;
         /* Debian's start scripts skip a line whose first word begins with -d or -h. */
         if (w->first) {
-                w->effective = !(skips_daemon_lines && is_short && (opt->letter == 'd' || opt->letter == 'h'));
+                w->effective = !(o->skips_daemon_lines && is_short && (opt->letter == 'd' || opt->letter == 'h'));
                 w->first = false;
         }
         editable = policy_edits_letter(opt->letter);
-        if (editable)
+        if (editable && !taken)
                 snprintf(path, sizeof path, "%s[%zu]/%s[%u]/%s", lines, w->j, w->kind,
-                         is_short ? w->n_short : w->kind[4] ? w->n_flag : w->n_long, label);
-        return arglist_push(out, opt->letter, value, editable ? path : NULL, w->line, w->effective);
+                         is_short ? w->n_short : w->n_long, label);
+        r = arglist_push(out, opt->letter, value, editable ? path : NULL, w->line, w->effective);
+        return r < 0 ? r : taken;
 }
 
 /* One node-set variable over all the nodes, read by index in one pass:
@@ -133,6 +154,7 @@ int args_walk(augeas *aug, const char *lines, const unsigned *line_no, size_t n_
               bool skips_daemon_lines, const char *subject, ArgList *out, ErrorInfo *e) {
         ArgWalk w = { .line_no = line_no, .n_lines = n_lines, .fixed_line = fixed_line, .line = fixed_line,
                       .effective = true };
+        const WalkOptions o = { skips_daemon_lines, subject };
         char expr[NODE_MAX];
         int n, r = 0;
 
@@ -155,13 +177,14 @@ int args_walk(augeas *aug, const char *lines, const unsigned *line_no, size_t n_
                         if (w.first)
                                 w.effective = true, w.first = false;
                         r = arglist_push(out, ARG_WORD, value, NULL, w.line, w.effective);
-                } else if (k == 0)
-                        r = take_option(&w, lines, label, value, skips_daemon_lines, subject, out, e);
-                else if (k < 0)
+                } else if (k == 0) {
+                        r = take_option(aug, &w, i, n, lines, label, value, &o, out, e);
+                        i += r > 0 ? r : 0;
+                } else if (k < 0)
                         r = k;
         }
         (void) aug_defvar(aug, "mhopt", NULL);
-        return r;
+        return r < 0 ? r : 0;
 }
 
 bool args_value_fits_lens(const char *v) {
@@ -208,32 +231,39 @@ int args_splice_values(augeas *aug, const Arg *args, unsigned l, const Edit *edi
         return 0;
 }
 
-int args_remove(augeas *aug, const char *path, char *parent, size_t size) {
-        char word[PATH_MAX];
-
-        node_parent(path, word, sizeof word);
-        node_parent(word, parent, size);
-        if (aug_rm(aug, path) < 0)
-                return -EINVAL;
-        if (aug_count_fmt(aug, "%s/*", word) > 0)
-                return 0;
-        if (aug_rm(aug, word) < 0)
-                return -EINVAL;
-        /* A word that now follows a long option without "=" would be read
-         * back as its value: no text says what is left. */
-        if (aug_count_fmt(aug, "%s/longflag[following-sibling::*[1][label() = 'word']]", parent) > 0)
-                return -EDOM;
-        return aug_count_fmt(aug, "%s/*[label() = 'short' or label() = 'long' or label() = 'longflag']",
-                             parent) > 0 ? 0 : 1;
+/* Whether PATH is a word node: the value of the long option before it. */
+static bool is_word_path(const char *path) {
+        return strncmp(node_last(path), "word[", 5) == 0;
 }
 
-int args_edit_error(struct augeas *aug, int r, const char *subject, unsigned line, ErrorInfo *e) {
-        if (r == -EDOM)
-                return error_set(e, -EINVAL, "edit", subject, line,
-                                 "write that long option with '=' or move the word, then run again",
-                                 "removing an option would leave a word after a long option without '=', "
-                                 "which would then read as its value");
-        return aug_error_last(aug, r, "edit", subject, line, false, e);
+void args_list_of(const char *path, char *buf, size_t size) {
+        char word[PATH_MAX];
+
+        if (is_word_path(path))
+                return node_parent(path, buf, size);
+        node_parent(path, word, sizeof word);
+        node_parent(word, buf, size);
+}
+
+int args_remove(augeas *aug, const char *path, char *parent, size_t size) {
+        char word[PATH_MAX], expr[NODE_MAX];
+
+        node_parent(path, word, sizeof word);
+        if (is_word_path(path)) {
+                /* The value of the long option before it ("--listen X"):
+                 * both go. */
+                snprintf(parent, size, "%s", word);
+                snprintf(expr, sizeof expr, "%s/preceding-sibling::*[1]", path);
+                if (aug_rm(aug, expr) < 0 || aug_rm(aug, path) < 0)
+                        return -EINVAL;
+        } else {
+                node_parent(word, parent, size);
+                if (aug_rm(aug, path) < 0)
+                        return -EINVAL;
+                if (aug_count_fmt(aug, "%s/*", word) == 0 && aug_rm(aug, word) < 0)
+                        return -EINVAL;
+        }
+        return aug_count_fmt(aug, "%s/*[label() = 'short' or label() = 'long']", parent) > 0 ? 0 : 1;
 }
 
 int args_append(augeas *aug, const char *parent, const char *label, const char *subpath, const char *value) {

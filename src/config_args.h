@@ -56,14 +56,16 @@ bool args_value_fits_lens(const char *v);
 int args_splice_values(struct augeas *aug, const Arg *args, unsigned l, const Edit *edits, size_t n_edits,
                        const char *text, size_t start, size_t end, FILE *out);
 
-/* Removes the option node PATH and its -xyz word when that is left empty.
+/* The node of the argument list (a memcached.conf line) that holds the
+ * option at PATH, into BUF. */
+void args_list_of(const char *path, char *buf, size_t size);
+
+/* Removes the option node PATH and its -xyz word when that is left empty;
+ * PATH a word node is the value of the long option before it, and both go.
  * 1 when the word's parent has no option left, else 0; PARENT (of SIZE)
- * gets that parent's path. -EDOM when the removal leaves a word right after
- * a long option without "=", which a re-read would take as its value. */
+ * gets that parent's path. */
 int args_remove(struct augeas *aug, const char *path, char *parent, size_t size);
 
-/* R (from an edit of the argument tree of SUBJECT, line LINE) as E says it. */
-int args_edit_error(struct augeas *aug, int r, const char *subject, unsigned line, ErrorInfo *e);
 
 /* Adds a node LABEL after the last child of PARENT (first when it has
  * none) and sets SUBPATH below it (LABEL itself when NULL) to VALUE. */

@@ -127,7 +127,7 @@ static int edit_file_tree(Config *c, ConfigFile *f, const Edit *edits, size_t n_
 static int conf_render(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text, ErrorInfo *e) {
         int r = edit_file_tree(c, f, edits, n_edits);
         if (r < 0)
-                return args_edit_error(c->aug, r, f->real_path, 0, e);
+                return aug_error_last(c->aug, r, "edit", f->real_path, 0, false, e);
         return config_put_file(c, f, ret_text, e);
 }
 
@@ -206,7 +206,7 @@ static int render_line(Config *c, const ConfigFile *f, const char *node, const T
 static int render_edited_line(Config *c, const ConfigFile *f, const char *text, const TextLine *l,
                               const Edit *edits, size_t n_edits, size_t on_line, FILE *out) {
         size_t deleted = 0, start = (size_t) (l->start - text);
-        char word[PATH_MAX], node[PATH_MAX];
+        char node[PATH_MAX];
         int r;
 
         for (size_t i = 0; i < n_edits; i++)
@@ -216,8 +216,7 @@ static int render_edited_line(Config *c, const ConfigFile *f, const char *text, 
         r = args_splice_values(c->aug, f->args, l->no, edits, n_edits, text, start, start + l->len + 1, out);
         if (r != -EAGAIN)
                 return r;
-        node_parent(f->args[edits[0].arg].path, word, sizeof word); /* the -xyz word */
-        node_parent(word, node, sizeof node);                         /* its line */
+        args_list_of(f->args[edits[0].arg].path, node, sizeof node); /* its line */
         return render_line(c, f, node, l, edits, n_edits, out);
 }
 
@@ -301,10 +300,8 @@ static int conf_preview(Config *c, ConfigFile *f, const Edit *edits, size_t n_ed
         r = render_lines(c, f, text, edits, n_edits, last, on_line, out, &bad);
         if (fclose(out) != 0 && r >= 0)
                 r = -errno;
-        if (r == -EDOM)
-                return args_edit_error(c->aug, r, f->real_path, bad, e);
         if (r < 0)
-                return error_set(e, r, "render", f->real_path, 0, NULL, "%s", aug_error_message(c->aug));
+                return error_set(e, r, "render", f->real_path, bad, NULL, "%s", aug_error_message(c->aug));
         *ret_text = TAKE_PTR(buf);
         return 0;
 }

@@ -177,7 +177,7 @@ static int put_value(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits
                         r = args_append(c->aug, f->args_node, "short", letter, edits[i].value);
                 }
         if (r < 0)
-                return args_edit_error(c->aug, r, f->real_path, f->value_line, e);
+                return aug_error_last(c->aug, r, "edit", f->real_path, f->value_line, false, e);
 
         node_parent(f->args_node, dir, sizeof dir);
         snprintf(in, sizeof in, "%s/in", dir);

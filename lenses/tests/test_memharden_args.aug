@@ -26,13 +26,15 @@ test Memharden_args.lns get " -l 127.0.0.1,::1 \t-U 0 -vv  " =
 
 (* Long options *)
 test Memharden_args.lns get "--listen=10.0.0.1" = { "long" { "listen" = "10.0.0.1" } }
-test Memharden_args.lns get "--udp-port 0" = { "long" { "udp-port" = "0" } }
-test Memharden_args.lns get "--daemon" = { "longflag" { "daemon" } }
+(* A value after a blank is a word of its own: the C side pairs it with an
+   option that takes one, as getopt does *)
+test Memharden_args.lns get "--udp-port 0" = { "long" { "udp-port" } } { "word" = "0" }
+test Memharden_args.lns get "--daemon" = { "long" { "daemon" } }
 test Memharden_args.lns get "--verbose=2" = { "long" { "verbose" = "2" } }
 test Memharden_args.lns get "--listen-backlog=1024 --enable-shutdown --napi_ids 4" =
   { "long" { "listen-backlog" = "1024" } }
-  { "longflag" { "enable-shutdown" } }
-  { "long" { "napi_ids" = "4" } }
+  { "long" { "enable-shutdown" } }
+  { "long" { "napi_ids" } } { "word" = "4" }
 test Memharden_args.lns get "-P /run/memcached/memcached.pid -o modern,slab_reassign" =
   { "short" { "P" = "/run/memcached/memcached.pid" } }
   { "short" { "o" = "modern,slab_reassign" } }
@@ -40,7 +42,7 @@ test Memharden_args.lns get "-P /run/memcached/memcached.pid -o modern,slab_reas
 (* Put: spacing and attached/separated forms are kept *)
 test Memharden_args.lns put "  -l0.0.0.0   --udp-port\t11211 " after
   set "/short/l" "127.0.0.1" ;
-  set "/long/udp-port" "0"
+  set "/word" "0"
   = "  -l127.0.0.1   --udp-port\t0 "
 
 test Memharden_args.lns put "-U11211" after set "/short/U" "0" = "-U0"
@@ -84,11 +86,11 @@ test Memharden_args.lns get "-l `hostname`" = *
 test Memharden_args.lns get "-l 1;rm" = { "short" { "l" = "1;rm" } }
 test Memharden_args.lns get "-l a\\b" = *
 (* A missing value is refused by the C side, which knows --udp-port takes one *)
-test Memharden_args.lns get "--udp-port" = { "longflag" { "udp-port" } }
+test Memharden_args.lns get "--udp-port" = { "long" { "udp-port" } }
 test Memharden_args.lns get "--udp-port=" = *
-(* The lens knows no option names: "--daemon 5" reads as a value, which
-   the C side refuses against memcached's option table *)
-test Memharden_args.lns get "--daemon 5" = { "long" { "daemon" = "5" } }
+(* The lens knows no option names: in "--daemon 5" the C side finds that
+   --daemon takes no value, so "5" is a word memcached leaves alone *)
+test Memharden_args.lns get "--daemon 5" = { "long" { "daemon" } } { "word" = "5" }
 test Memharden_args.lns get "--Daemon" = *
 test Memharden_args.lns get "-l 1\n-U 0" = *
 
@@ -115,18 +117,24 @@ test Memharden_args.lns get "$OPTIONS -k" = { "word" = "$OPTIONS" } { "short" { 
 test Memharden_args.lns get "${OPTIONS} -k ${X}" =
   { "word" = "${OPTIONS}" } { "short" { "k" } } { "word" = "${X}" }
 
-(* A word after a long option without "=" is its value *)
-test Memharden_args.lns get "--daemon foo" = { "long" { "daemon" = "foo" } }
+(* Words after long options without "=" *)
 test Memharden_args.lns get "--daemon --listen 10.0.0.1 x" =
-  { "longflag" { "daemon" } } { "long" { "listen" = "10.0.0.1" } } { "word" = "x" }
-test Memharden_args.lns get "x --daemon" = { "word" = "x" } { "longflag" { "daemon" } }
+  { "long" { "daemon" } } { "long" { "listen" } } { "word" = "10.0.0.1" } { "word" = "x" }
+test Memharden_args.lns get "x --daemon" = { "word" = "x" } { "long" { "daemon" } }
+test Memharden_args.lns put "--listen 0.0.0.0 -U 0" after set "/word" "127.0.0.1"
+  = "--listen 127.0.0.1 -U 0"
+test Memharden_args.lns put "--listen 0.0.0.0 -U 0" after rm "/word" ; rm "/long"
+  = "-U 0"
+(* In a variable's value ";" is memcached's list separator in words too *)
+test Memharden_args.lns get "--listen 127.0.0.1;10.0.0.1" =
+  { "long" { "listen" } } { "word" = "127.0.0.1;10.0.0.1" }
 
 (* What only a shell can interpret stays refused *)
 test Memharden_args.lns get "-l 127.0.0.1 $(hostname)" = *
 test Memharden_args.lns get "-l 127.0.0.1 `hostname`" = *
 test Memharden_args.lns get "-l 127.0.0.1; rm x" =
   { "short" { "l" = "127.0.0.1;" } } { "word" = "rm" } { "word" = "x" }
-test Memharden_args.lns get "x; y" = *
+test Memharden_args.lns get "x; y" = { "word" = "x;" } { "word" = "y" }
 test Memharden_args.lns get "-l 127.0.0.1 | x" = *
 test Memharden_args.lns get "-l 127.0.0.1 && x" = *
 test Memharden_args.lns get "-l 127.0.0.1 &" = *

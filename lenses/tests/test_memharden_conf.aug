@@ -138,7 +138,7 @@ test Memharden_conf.lns get "-vv\n-dk\n--listen=127.0.0.1\n--udp-port 0\n-U0\n-l
   { "options" { "short" { "v" } { "v" } } }
   { "options" { "short" { "d" } { "k" } } }
   { "options" { "long" { "listen" = "127.0.0.1" } } }
-  { "options" { "long" { "udp-port" = "0" } } }
+  { "options" { "long" { "udp-port" } } { "word" = "0" } }
   { "options" { "short" { "U" = "0" } } }
   { "options" { "short" { "l" = "127.0.0.1" } } }
 
@@ -150,7 +150,7 @@ test Memharden_conf.lns get "-l 127.0.0.1 -U 0   # hardened\n  \t-m 64 --daemon 
     { "#comment" = "hardened" } }
   { "options"
     { "short" { "m" = "64" } }
-    { "longflag" { "daemon" } }
+    { "long" { "daemon" } }
     { "short" { "v" } { "v" } } }
 
 (* One node per line: comments, blank lines, directives *)
@@ -239,8 +239,8 @@ test Memharden_conf.lns get "-Q\n" = *
 test Memharden_conf.lns get "-l \"127.0.0.1\"\n" = *
 test Memharden_conf.lns get "-l $ADDR\n" = *
 (* Whether a long option takes a value is checked by the C side *)
-test Memharden_conf.lns get "--udp-port\n" = { "options" { "longflag" { "udp-port" } } }
-test Memharden_conf.lns get "--daemon 5\n" = { "options" { "long" { "daemon" = "5" } } }
+test Memharden_conf.lns get "--udp-port\n" = { "options" { "long" { "udp-port" } } }
+test Memharden_conf.lns get "--daemon 5\n" = { "options" { "long" { "daemon" } } { "word" = "5" } }
 test Memharden_conf.lns get "-l 127.0.0.1#c\n" = *
 (* A directive that happens to be called "options" has no option children *)
 test Memharden_conf.lns get "options foo\n" = { "options" = "foo" }

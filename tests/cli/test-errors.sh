@@ -44,7 +44,7 @@ refused_line debian-exposed $CONF '-l -U 0\n' 1 \
 test_begin "long options checked against memcached's table, exit 3"
 refused_line debian-exposed $CONF '-m 64\n--udp-port\n' 2 \
         "'--udp-port' needs a value; give it its value on the same line, then run again" &&
-refused_line debian-exposed $CONF '--daemon 5\n' 1 "'--daemon' takes no value, but has '5'; remove the value, then run again" &&
+refused_line debian-exposed $CONF '--daemon=5\n' 1 "'--daemon' takes no value, but has '5'; remove the value, then run again" &&
 refused_line debian-exposed $CONF '--frobnicate\n' 1 \
         "unknown option '--frobnicate'; memcached refuses to start with it: correct or remove it, then run again" && ok
 

@@ -184,6 +184,10 @@ static const struct {
         { "rhel", "OPTIONS=\"-l 0.0.0.0\"\nOPTIONS=\"-l 10.0.0.1 -U 11211\"\n", NULL, NULL },
         { "rhel", "export OPTIONS=\"-c 1024 -l 0.0.0.0\"\n", NULL, NULL },
         { "rhel", "OPTIONS=-l0.0.0.0\n", NULL, NULL },
+        /* A long option's value after a blank is the next word, as getopt takes it */
+        { "debian", "--listen 0.0.0.0 --udp-port 11211 x\n", NULL, "--listen 127.0.0.1 --udp-port 0 x\n" },
+        { "debian", "-m 64 --listen 1.2.3.4 -l 10.0.0.1 --daemon y\n", NULL, "-m 64 -l 10.0.0.1 --daemon y\n-U 0\n" },
+        { "rhel", "OPTIONS=\"--listen 0.0.0.0;10.0.0.1 -U 0\"\n", NULL, "OPTIONS=\"--listen 10.0.0.1 -U 0\"\n" },
         /* Words memcached leaves alone stay where they are */
         { "rhel", "OPTIONS=\"-l 127.0.0.1 -t 4 -I 1m -v >> /var/log/memcached.log 2>&1\"\n", NULL,
           "OPTIONS=\"-l 127.0.0.1 -t 4 -I 1m -v >> /var/log/memcached.log 2>&1 -U 0\"\n" },
