@@ -192,3 +192,14 @@ machine_apply_watched() {
         echo "memharden apply exit status: $APPLY_RC"
         cat "$IT_DIR/watch.out"
 }
+
+# The memcached a test started in the background (MC_PID), stopped and
+# waited for; MC_PIDFILE, when set, is removed with it.
+MC_PID=
+mc_stop() {
+        [ -n "$MC_PID" ] || return 0
+        kill "$MC_PID" 2>/dev/null || true
+        wait "$MC_PID" 2>/dev/null || true
+        MC_PID=
+        [ -z "${MC_PIDFILE:-}" ] || rm -f "$MC_PIDFILE"
+}

@@ -43,13 +43,6 @@ if command -v openssl >/dev/null; then
 fi
 [ -n "$TLS" ] || echo "skip: -Z cases: no openssl to make a certificate"
 
-MC_PID=
-mc_stop() {
-        [ -n "$MC_PID" ] || return 0
-        kill "$MC_PID" 2>/dev/null || true
-        wait "$MC_PID" 2>/dev/null || true
-        MC_PID=
-}
 on_exit mc_stop
 
 # The sockets of this namespace, as "tcp H:P" / "udp H:P"; a port that is

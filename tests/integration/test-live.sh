@@ -53,14 +53,7 @@ cat >"$IT_DIR/memcached.conf" <<EOF
 EOF
 mount --bind "$IT_DIR/memcached.conf" /etc/memcached.conf
 
-MC_PID=
-mc_stop() {
-        [ -n "$MC_PID" ] || return 0
-        kill "$MC_PID" 2>/dev/null || true
-        wait "$MC_PID" 2>/dev/null || true
-        MC_PID=
-        rm -f /run/memcached.pid
-}
+MC_PIDFILE=/run/memcached.pid
 on_exit mc_stop
 
 # mc_start [PREFIX...] -- ARGS...: memcached in the foreground of a
