@@ -37,8 +37,8 @@ int context_profile(const Context *c, const Profile **ret, ErrorInfo *e) {
         r = profile_detect(c->root, ret, &id);
         if (r == -EPROTONOSUPPORT)
                 return error_set(e, r, "detect the distribution of", c->root, 0,
-                                 "use --profile debian|rhel to say how memcached is configured there",
-                                 "os-release ID '%s' is neither Debian nor RHEL family", id ?: "unknown");
+                                 "use --profile debian|rhel|suse to say how memcached is configured there",
+                                 "os-release ID '%s' is of none of the Debian, RHEL and SUSE families", id ?: "unknown");
         if (r == -ENOENT || r == -ENOTDIR)
                 return error_set(e, r, "open", c->root, 0, "give --root the directory of a mounted image",
                                  "no such directory");

@@ -37,6 +37,17 @@ static const Profile profiles[] = {
                 .unit = "memcached.service",
                 .init_script = "/etc/init.d/memcached",
         },
+        {
+                /* openSUSE and SLES: the unit runs
+                 * /usr/bin/memcached -u $MEMCACHED_USER $MEMCACHED_PARAMS. */
+                .name = "suse",
+                .store = &store_shellvar,
+                .config = "/etc/sysconfig/memcached",
+                .lens = "Memharden_sysconfig.lns",
+                .variable = "MEMCACHED_PARAMS",
+                .unit = "memcached.service",
+                .init_script = "/etc/init.d/memcached",
+        },
 };
 
 /* os-release IDs, matched against ID first and then each word of ID_LIKE. */
@@ -50,11 +61,13 @@ static const struct {
         { "rhel", "rhel" }, { "centos", "rhel" }, { "rocky", "rhel" },
         { "almalinux", "rhel" }, { "fedora", "rhel" }, { "amzn", "rhel" },
         { "ol", "rhel" },
+        { "opensuse-leap", "suse" }, { "opensuse-tumbleweed", "suse" }, { "opensuse", "suse" },
+        { "sles", "suse" }, { "sled", "suse" }, { "suse", "suse" },
 };
 
 /* Only these may be inherited through ID_LIKE: a distro "like" ol is rare,
  * but one "like debian" or "like rhel fedora" is the common case. */
-static const char *const like_ids[] = { "debian", "ubuntu", "rhel", "fedora", "centos" };
+static const char *const like_ids[] = { "debian", "ubuntu", "rhel", "fedora", "centos", "suse", "opensuse" };
 
 /* Release files that identify a family when os-release is absent. */
 static const struct {
@@ -119,7 +132,7 @@ int profile_unit_name(const Profile *p, const char *instance, char **ret) {
 }
 
 const char *profile_names(void) {
-        return "debian|rhel";
+        return "debian|rhel|suse";
 }
 
 static const char *family_of(const char *id, bool like) {

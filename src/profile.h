@@ -44,7 +44,7 @@ bool profile_owns(const Profile *p, const char *path);
  * with the instance name after its '@', else P's unit. malloc()ed. */
 int profile_unit_name(const Profile *p, const char *instance, char **ret);
 
-/* "debian|rhel", for messages. */
+/* "debian|rhel|suse", for messages. */
 const char *profile_names(void);
 
 /* Detects the profile from ROOT's os-release (ID, then each word of ID_LIKE),

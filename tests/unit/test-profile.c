@@ -81,6 +81,12 @@ static const struct {
         { "ID=arch\nID=debian\n", "debian" },
         { "ID=debian\nID=rocky\n", "rhel" },
         { "ID=debian", "debian" }, /* no final newline */
+        /* openSUSE and SLES, as they ship os-release */
+        { "NAME=\"openSUSE Leap\"\nID=\"opensuse-leap\"\nID_LIKE=\"suse opensuse\"\n", "suse" },
+        { "ID=\"opensuse-tumbleweed\"\nID_LIKE=\"opensuse suse\"\n", "suse" },
+        { "NAME=\"SLES\"\nID=\"sles\"\nID_LIKE=\"suse\"\n", "suse" },
+        { "ID=sled\n", "suse" },
+        { "ID=foo\nID_LIKE=suse\n", "suse" },
 };
 
 START_TEST(test_os_release) {
@@ -112,11 +118,11 @@ START_TEST(test_unsupported_quoted) {
         _cleanup_free_ char *id = NULL;
         int r;
 
-        put("etc/os-release", "ID=\"opensuse-leap\"\nID_LIKE=\"suse opensuse\"\n");
+        put("etc/os-release", "ID=\"freebsd\"\nID_LIKE=\"bsd unix\"\n");
         ck_assert_ptr_null(detect(&r, &id));
         ck_assert_int_eq(r, -EPROTONOSUPPORT);
         ck_assert_ptr_nonnull(id);
-        ck_assert_str_eq(id, "opensuse-leap");
+        ck_assert_str_eq(id, "freebsd");
 }
 END_TEST
 
