@@ -70,10 +70,7 @@ static int walk_finish(StoreWalk *w, int r, Arg **ret_args, size_t *ret_n) {
                 w->args.n = 0;
         }
         args_free(w->args.v, w->args.n);
-        free(w->value_node);
-        free(w->args_node);
-        free(w->rewrite_why);
-        free(w->rewrite_lines);
+        store_state_done(&w->state);
         return r;
 }
 
@@ -86,12 +83,8 @@ int config_walk(Config *c, ErrorInfo *e) {
 
                 snprintf(scratch, sizeof scratch, "file%zu", c->n_walked);
                 r = c->store->walk(c, f, f->node, f->text, scratch, &w, e);
-                f->value_node = TAKE_PTR(w.value_node);
-                f->args_node = TAKE_PTR(w.args_node);
-                f->value_line = w.value_line;
-                f->rewrite_why = TAKE_PTR(w.rewrite_why);
-                f->rewrite_lines = TAKE_PTR(w.rewrite_lines);
-                f->n_rewrite_lines = w.n_rewrite_lines;
+                f->state = w.state;
+                w.state = (StoreState) {};
                 r = walk_finish(&w, r, &f->args, &f->n_args);
                 if (r < 0)
                         return r;
@@ -266,7 +259,7 @@ static int change_with(StoreRender render, Config *c, ConfigFile *f, const Edit 
         char *text;
         int r;
 
-        if (n_edits == 0 && !f->rewrite_why) {
+        if (n_edits == 0 && !f->state.rewrite_why) {
                 text = strdup(f->text);
                 if (!text)
                         return -ENOMEM;

@@ -23,18 +23,8 @@
 #include "policy.h"
 #include "profile.h"
 
-typedef struct ConfigFile {
-        char *path;        /* inside the root, e.g. "/etc/memcached.conf" */
-        char *real_path;   /* the root joined in, for messages */
-        char *node;        /* its tree: /memharden/file/N, never named after the file */
-        struct stat st;    /* the file as read: a write must replace this one */
-        char *instance;    /* "NAME" for /etc/memcached_NAME.conf, else NULL */
-        char *text;        /* the bytes as read */
-        size_t size;
-        char *input;       /* TEXT as Augeas reads and saves it, when that
-                            * differs: with the final newline it appends */
-        Arg *args;         /* options in file order */
-        size_t n_args;
+/* What a store reads from a file besides its options (store.h's walk). */
+typedef struct StoreState {
         /* A store whose options are one value in the file (a shell
          * variable): the value's node (NULL while absent), the node its
          * arguments are parsed into, and its line (0: none). */
@@ -48,6 +38,21 @@ typedef struct ConfigFile {
         char *rewrite_why;
         unsigned *rewrite_lines;
         size_t n_rewrite_lines;
+} StoreState;
+
+typedef struct ConfigFile {
+        char *path;        /* inside the root, e.g. "/etc/memcached.conf" */
+        char *real_path;   /* the root joined in, for messages */
+        char *node;        /* its tree: /memharden/file/N, never named after the file */
+        struct stat st;    /* the file as read: a write must replace this one */
+        char *instance;    /* "NAME" for /etc/memcached_NAME.conf, else NULL */
+        char *text;        /* the bytes as read */
+        size_t size;
+        char *input;       /* TEXT as Augeas reads and saves it, when that
+                            * differs: with the final newline it appends */
+        Arg *args;         /* options in file order */
+        size_t n_args;
+        StoreState state;  /* what its store read besides the options */
 } ConfigFile;
 
 typedef struct Config {

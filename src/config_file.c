@@ -23,10 +23,15 @@ void config_file_done(ConfigFile *f) {
         free(f->text);
         free(f->input);
         args_free(f->args, f->n_args);
-        free(f->value_node);
-        free(f->args_node);
-        free(f->rewrite_why);
-        free(f->rewrite_lines);
+        store_state_done(&f->state);
+}
+
+void store_state_done(StoreState *s) {
+        free(s->value_node);
+        free(s->args_node);
+        free(s->rewrite_why);
+        free(s->rewrite_lines);
+        *s = (StoreState) {};
 }
 
 /* A new, empty file of C named PATH. */

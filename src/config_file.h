@@ -33,6 +33,7 @@ int config_add_instances(Config *c, ErrorInfo *e);
 int config_put_file(Config *c, const ConfigFile *f, char **ret_text, ErrorInfo *e);
 
 void config_file_done(ConfigFile *f);
+void store_state_done(StoreState *s);
 
 /* F's text as the lens sees it on load and on save. */
 static inline const char *config_file_input(const ConfigFile *f) {

@@ -50,11 +50,11 @@ static int match_lines(const ConfigFile *f, const Edit *edits, size_t n_edits, c
         from = calloc(n_new + 1, sizeof *from);
         if (!edited || !from)
                 return -ENOMEM;
-        if ((n_edits > 0 || f->rewrite_why) && f->value_line <= n_old)
-                edited[f->value_line] = true;
-        for (size_t i = 0; i < f->n_rewrite_lines; i++)
-                if (f->rewrite_lines[i] <= n_old)
-                        edited[f->rewrite_lines[i]] = true;
+        if ((n_edits > 0 || f->state.rewrite_why) && f->state.value_line <= n_old)
+                edited[f->state.value_line] = true;
+        for (size_t i = 0; i < f->state.n_rewrite_lines; i++)
+                if (f->state.rewrite_lines[i] <= n_old)
+                        edited[f->state.rewrite_lines[i]] = true;
         for (size_t i = 0; i < n_edits; i++)
                 if (edits[i].op != EDIT_APPEND && f->args[edits[i].arg].line <= n_old)
                         edited[f->args[edits[i].arg].line] = true;
@@ -147,14 +147,14 @@ static int judge_files(const Config *c, const char *listen, const HostTable *hos
                 report->compliant = report->compliant && policy_compliant(&fr->policy);
                 /* A file its readers take differently is rewritten into one
                  * reading, whatever the policy says of that reading. */
-                if (f->rewrite_why) {
-                        r = policy_add_finding(&fr->policy, "readers-differ", SEVERITY_HIGH, f->value_line, "%s",
-                                               f->rewrite_why);
+                if (f->state.rewrite_why) {
+                        r = policy_add_finding(&fr->policy, "readers-differ", SEVERITY_HIGH, f->state.value_line, "%s",
+                                               f->state.rewrite_why);
                         if (r < 0)
                                 return r;
                         report->compliant = false;
                 }
-                fr->changed = fr->policy.n_edits > 0 || f->rewrite_why;
+                fr->changed = fr->policy.n_edits > 0 || f->state.rewrite_why;
                 report->changed = report->changed || fr->changed;
         }
         return 0;

@@ -28,16 +28,11 @@
 #include "error.h"
 #include "policy.h"
 
-/* What walking one file's tree gives: its options, for a store whose
- * options are one value in the file ConfigFile's value fields, and the
- * rewrite the file needs whatever the policy says (ConfigFile). */
+/* What walking one file's tree gives: its options, and the store's state
+ * of the file (config.h). */
 typedef struct StoreWalk {
         ArgList args;
-        char *value_node, *args_node;
-        unsigned value_line;
-        char *rewrite_why;
-        unsigned *rewrite_lines;
-        size_t n_rewrite_lines;
+        StoreState state;
 } StoreWalk;
 
 typedef struct ConfigStore {

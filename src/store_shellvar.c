@@ -80,17 +80,17 @@ static int note_readers(const EnvAssignment *v, size_t n, const char *var, const
                         StoreWalk *w) {
         size_t k = 0;
 
-        w->rewrite_lines = calloc(n ?: 1, sizeof *w->rewrite_lines);
-        if (!w->rewrite_lines)
+        w->state.rewrite_lines = calloc(n ?: 1, sizeof *w->state.rewrite_lines);
+        if (!w->state.rewrite_lines)
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++)
                 if (streq_ptr(v[i].name, var))
-                        w->rewrite_lines[k++] = v[i].line;
-        w->n_rewrite_lines = k;
-        if (asprintf(&w->rewrite_why, "systemd's EnvironmentFile= reads %s as %s%s%s, the init script's shell as "
+                        w->state.rewrite_lines[k++] = v[i].line;
+        w->state.n_rewrite_lines = k;
+        if (asprintf(&w->state.rewrite_why, "systemd's EnvironmentFile= reads %s as %s%s%s, the init script's shell as "
                      "'%s'; memcached runs differently under each, so the assignments become one that both "
                      "read alike", var, systemd ? "'" : "", systemd ?: "unset", systemd ? "'" : "", shell ?: "") < 0) {
-                w->rewrite_why = NULL;
+                w->state.rewrite_why = NULL;
                 return -ENOMEM;
         }
         return 0;
@@ -112,7 +112,7 @@ static int options_text(Config *c, const char *base, const char *text, StoreWalk
                 return r;
         for (size_t i = 0; i < n; i++)
                 if (streq_ptr(v[i].name, var))
-                        w->value_line = v[i].line;
+                        w->state.value_line = v[i].line;
         if (envfile_readers_differ(v, n, var, systemd, shell)) {
                 r = note_readers(v, n, var, systemd, shell, w);
                 if (r < 0)
@@ -135,26 +135,26 @@ static int shellvar_walk(Config *c, const ConfigFile *f, const char *base, const
         r = aug_match_fmt(c->aug, &nodes, "%s/%s[last()]", base, var);
         if (r < 0)
                 return r;
-        if (nodes.n > 0 && !(w->value_node = strdup(nodes.v[nodes.n - 1])))
+        if (nodes.n > 0 && !(w->state.value_node = strdup(nodes.v[nodes.n - 1])))
                 return -ENOMEM;
         r = options_text(c, base, text, w, &value);
         if (r < 0)
                 return r;
         snprintf(in, sizeof in, SCRATCH "/%s/in", scratch);
-        if (asprintf(&w->args_node, SCRATCH "/%s/args", scratch) < 0) {
-                w->args_node = NULL;
+        if (asprintf(&w->state.args_node, SCRATCH "/%s/args", scratch) < 0) {
+                w->state.args_node = NULL;
                 return -ENOMEM;
         }
         if (aug_set(c->aug, in, value) < 0)
                 return -ENOMEM;
-        if (aug_text_store(c->aug, ARGS_LENS, in, w->args_node) < 0) {
-                snprintf(err, sizeof err, "/augeas/text%s/error", w->args_node);
+        if (aug_text_store(c->aug, ARGS_LENS, in, w->state.args_node) < 0) {
+                snprintf(err, sizeof err, "/augeas/text%s/error", w->state.args_node);
                 r = config_diagnose_refusal(c->aug, err, in, DIAGNOSE_ARGS, f->real_path, e);
                 if (e)
-                        e->line = w->value_line;
+                        e->line = w->state.value_line;
                 return r;
         }
-        return args_walk(c->aug, w->args_node, NULL, 0, w->value_line, false, f->real_path, &w->args, e);
+        return args_walk(c->aug, w->state.args_node, NULL, 0, w->state.value_line, false, f->real_path, &w->args, e);
 }
 
 /* The edited argument list put back through the argument lens: the
@@ -174,16 +174,16 @@ static int put_value(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits
         for (size_t i = 0; i < n_edits && r >= 0; i++)
                 if (edits[i].op == EDIT_APPEND) {
                         letter[0] = edits[i].letter;
-                        r = args_append(c->aug, f->args_node, "short", letter, edits[i].value);
+                        r = args_append(c->aug, f->state.args_node, "short", letter, edits[i].value);
                 }
         if (r < 0)
-                return aug_error_last(c->aug, r, "edit", f->real_path, f->value_line, false, e);
+                return aug_error_last(c->aug, r, "edit", f->real_path, f->state.value_line, false, e);
 
-        node_parent(f->args_node, dir, sizeof dir);
+        node_parent(f->state.args_node, dir, sizeof dir);
         snprintf(in, sizeof in, "%s/in", dir);
         snprintf(out, sizeof out, "%s/out", dir);
-        if (aug_text_retrieve(c->aug, ARGS_LENS, in, f->args_node, out) < 0)
-                return aug_error_last(c->aug, -EINVAL, "edit", f->real_path, f->value_line, false, e);
+        if (aug_text_retrieve(c->aug, ARGS_LENS, in, f->state.args_node, out) < 0)
+                return aug_error_last(c->aug, -EINVAL, "edit", f->real_path, f->state.value_line, false, e);
         v = strdup(aug_value(c->aug, out) ?: "");
         if (!v)
                 return -ENOMEM;
@@ -204,11 +204,11 @@ static int splice_value(Config *c, const ConfigFile *f, const Edit *edits, size_
                 if (edits[i].op == EDIT_APPEND)
                         return -EAGAIN;
         /* The text the argument lens parsed, so the spans fit it. */
-        text = (f->value_node ? aug_value(c->aug, f->value_node) : NULL) ?: "";
+        text = (f->state.value_node ? aug_value(c->aug, f->state.value_node) : NULL) ?: "";
         out = open_memstream(&buf, &size);
         if (!out)
                 return -ENOMEM;
-        r = args_splice_values(c->aug, f->args, f->value_line, edits, n_edits, text, 0, strlen(text), out);
+        r = args_splice_values(c->aug, f->args, f->state.value_line, edits, n_edits, text, 0, strlen(text), out);
         if (fclose(out) != 0 && r >= 0)
                 r = -errno;
         if (r < 0)
@@ -227,18 +227,18 @@ static int put_file(Config *c, ConfigFile *f, const char *value, char **ret_text
         int r = 0;
 
         snprintf(p, sizeof p, "%s/%s", f->node, var);
-        if (aug_set(c->aug, f->value_node ?: p, value) < 0)
-                return aug_error_last(c->aug, -EINVAL, "edit", f->real_path, f->value_line, false, e);
-        if (f->rewrite_why && f->value_node) {
-                snprintf(p, sizeof p, "%s/export", f->value_node);
+        if (aug_set(c->aug, f->state.value_node ?: p, value) < 0)
+                return aug_error_last(c->aug, -EINVAL, "edit", f->real_path, f->state.value_line, false, e);
+        if (f->state.rewrite_why && f->state.value_node) {
+                snprintf(p, sizeof p, "%s/export", f->state.value_node);
                 r = aug_rm(c->aug, p) < 0 ? -EINVAL : aug_match_fmt(c->aug, &all, "%s/%s", f->node, var);
                 /* Last first: a removal renumbers the later ones only. */
                 for (int i = all.n; i > 0 && r >= 0; i--)
-                        if (!streq_ptr(all.v[i - 1], f->value_node) && aug_rm(c->aug, all.v[i - 1]) < 0)
+                        if (!streq_ptr(all.v[i - 1], f->state.value_node) && aug_rm(c->aug, all.v[i - 1]) < 0)
                                 r = -EINVAL;
         }
         if (r < 0)
-                return aug_error_last(c->aug, r, "edit", f->real_path, f->value_line, false, e);
+                return aug_error_last(c->aug, r, "edit", f->real_path, f->state.value_line, false, e);
         return config_put_file(c, f, ret_text, e);
 }
 
@@ -250,10 +250,10 @@ static int replace_value(const ConfigFile *f, const char *value, char **ret_text
         const char *text = config_file_input(f), *q = NULL, *end;
         char *out;
 
-        if (!f->value_node || f->value_line == 0 || !strpbrk(value, " \t") || strpbrk(value, VAR_SPECIAL))
+        if (!f->state.value_node || f->state.value_line == 0 || !strpbrk(value, " \t") || strpbrk(value, VAR_SPECIAL))
                 return -EAGAIN;
         FOREACH_LINE(l, text)
-                if (l.no == f->value_line) {
+                if (l.no == f->state.value_line) {
                         q = strchr(l.start, '=');
                         break;
                 }
@@ -282,7 +282,7 @@ static int shellvar_preview(Config *c, ConfigFile *f, const Edit *edits, size_t 
         _cleanup_free_ char *value = NULL;
         int r;
 
-        if (f->rewrite_why) /* lines go: only the lens's put is exact */
+        if (f->state.rewrite_why) /* lines go: only the lens's put is exact */
                 return shellvar_render(c, f, edits, n_edits, ret_text, e);
         r = splice_value(c, f, edits, n_edits, &value);
         if (r == -EAGAIN)

@@ -88,7 +88,7 @@ START_TEST(test_conf_walk) {
                 ck_assert_int_eq(f->args[i].effective, want[i].effective);
                 ck_assert_int_eq(f->args[i].path != NULL, want[i].path);
         }
-        ck_assert_ptr_null(f->value_node);
+        ck_assert_ptr_null(f->state.value_node);
 }
 END_TEST
 
@@ -98,8 +98,8 @@ START_TEST(test_shellvar_walk) {
                 config_ok("rhel", "PORT=\"11211\"\nOPTIONS=\"-l 0.0.0.0\"\nexport OPTIONS=\"-c 1024 -U 11211\"\n");
         const ConfigFile *f = &c->files[0];
 
-        ck_assert_uint_eq(f->value_line, 3);
-        ck_assert_ptr_nonnull(f->value_node);
+        ck_assert_uint_eq(f->state.value_line, 3);
+        ck_assert_ptr_nonnull(f->state.value_node);
         ck_assert_uint_eq(f->n_args, 2);
         ck_assert_int_eq(f->args[0].letter, 'c');
         ck_assert_str_eq(f->args[0].value, "1024");
@@ -113,8 +113,8 @@ END_TEST
 START_TEST(test_shellvar_walk_absent) {
         _cleanup_(config_freep) Config *c = config_ok("rhel", "PORT=\"11211\"\n");
 
-        ck_assert_ptr_null(c->files[0].value_node);
-        ck_assert_uint_eq(c->files[0].value_line, 0);
+        ck_assert_ptr_null(c->files[0].state.value_node);
+        ck_assert_uint_eq(c->files[0].state.value_line, 0);
         ck_assert_uint_eq(c->files[0].n_args, 0);
 }
 END_TEST
@@ -261,10 +261,10 @@ START_TEST(test_readers_differ) {
         ConfigFile *f = &c->files[0];
         ErrorInfo e = {};
 
-        ck_assert_ptr_nonnull(f->rewrite_why);
-        ck_assert_ptr_nonnull(strstr(f->rewrite_why, "reads OPTIONS as unset"));
-        ck_assert_uint_eq(f->n_rewrite_lines, 1);
-        ck_assert_uint_eq(f->rewrite_lines[0], 2);
+        ck_assert_ptr_nonnull(f->state.rewrite_why);
+        ck_assert_ptr_nonnull(strstr(f->state.rewrite_why, "reads OPTIONS as unset"));
+        ck_assert_uint_eq(f->state.n_rewrite_lines, 1);
+        ck_assert_uint_eq(f->state.rewrite_lines[0], 2);
         ck_assert_uint_eq(f->n_args, 2); /* the shell's reading */
         ck_assert_int_eq(config_change(c, f, NULL, 0, &text, &e), 0);
         ck_assert_str_eq(text, "A=1\nOPTIONS=\"-l 10.0.0.1 -U 0\" # x\n");
@@ -274,8 +274,8 @@ END_TEST
 START_TEST(test_readers_agree) {
         _cleanup_(config_freep) Config *c = config_ok("rhel", "OPTIONS=\"-l 10.0.0.1\"\nOPTIONS=\"-U 0\"\n");
 
-        ck_assert_ptr_null(c->files[0].rewrite_why);
-        ck_assert_uint_eq(c->files[0].n_rewrite_lines, 0);
+        ck_assert_ptr_null(c->files[0].state.rewrite_why);
+        ck_assert_uint_eq(c->files[0].state.n_rewrite_lines, 0);
 }
 END_TEST
 
