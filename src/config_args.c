@@ -187,7 +187,9 @@ int args_walk(augeas *aug, const char *lines, const unsigned *line_no, size_t n_
         return r < 0 ? r : 0;
 }
 
-bool args_value_fits_lens(const char *v) {
+/* Whether V is a value memharden_args.aug's value_re accepts; any other
+ * value is left to the lens, which refuses it in the dry run as in apply. */
+static bool value_fits_lens(const char *v) {
         return v[0] != '\0' && v[0] != '-' && !strpbrk(v, " \t\r\n#\"'\\`$;");
 }
 
@@ -215,7 +217,7 @@ int args_splice_values(augeas *aug, const Arg *args, unsigned l, const Edit *edi
 
                 if (!a || a->line != l)
                         continue;
-                if (edits[k].op != EDIT_SET || !a->value || !args_value_fits_lens(edits[k].value) ||
+                if (edits[k].op != EDIT_SET || !a->value || !value_fits_lens(edits[k].value) ||
                     aug_span(aug, a->path, &file, &ls, &le, &vs, &ve, &ss, &se) < 0 ||
                     vs < start || ve > end || ve - vs != strlen(a->value) ||
                     memcmp(text + vs, a->value, ve - vs) != 0)

@@ -44,10 +44,6 @@ int arglist_push(ArgList *l, char letter, const char *value, const char *path, u
 int args_walk(struct augeas *aug, const char *lines, const unsigned *line_no, size_t n_lines, unsigned fixed_line,
               bool skips_daemon_lines, const char *subject, ArgList *out, ErrorInfo *e);
 
-/* Whether V is a value memharden_args.aug's value_re accepts; any other
- * value is left to the lens, which refuses it in the dry run as in apply. */
-bool args_value_fits_lens(const char *v);
-
 /* Writes TEXT[START, END) with the values that EDIT_SET edits change for
  * options of ARGS on line L replaced where Augeas read the old ones: what
  * the lens's put writes for a changed value, without compiling the put.
