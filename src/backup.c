@@ -14,89 +14,13 @@
 #include <unistd.h>
 
 #include "array.h"
+#include "backup_manifest.h"
 #include "cleanup.h"
 #include "json-util.h"
 #include "rootfs.h"
 #include "util.h"
 
-#define MANIFEST "manifest.json"
 #define TEMP_PREFIX ".tmp-"
-#define UID_MAX_VALID 0xFFFFFFFEL /* (uid_t) -1 means "unchanged" to chown() */
-
-void backup_free(Backup *b) {
-        if (!b)
-                return;
-        for (size_t i = 0; i < b->n_files; i++) {
-                free(b->files[i].path);
-                free(b->files[i].copy);
-                free(b->files[i].text);
-        }
-        free(b->files);
-        free(b->id);
-        free(b->created);
-        free(b->error);
-        free(b);
-}
-
-void backup_list_free(Backup **v, size_t n) {
-        for (size_t i = 0; i < n; i++)
-                backup_free(v[i]);
-        free(v);
-}
-
-const char *backup_status_to_string(BackupStatus s) {
-        static const char *const names[] = {
-                [BACKUP_COMPLETE] = "complete",
-                [BACKUP_INCOMPLETE] = "incomplete",
-                [BACKUP_DAMAGED] = "damaged",
-        };
-        return names[s];
-}
-
-json_object *backup_file_to_json(const BackupFile *f, bool with_copy) {
-        json_object *o = json_object_new_object();
-
-        if (!o)
-                return NULL;
-        json_object_object_add(o, "path", json_object_new_string(f->path));
-        if (with_copy)
-                json_object_object_add(o, "copy", json_object_new_string(f->copy));
-        json_object_object_add(o, "mode", json_object_new_int((int) (f->mode & 07777)));
-        json_object_object_add(o, "uid", json_object_new_int64(f->uid));
-        json_object_object_add(o, "gid", json_object_new_int64(f->gid));
-        json_object_object_add(o, "sha256", json_object_new_string(f->sha256));
-        return o;
-}
-
-static int manifest_write(int dir_fd, const Backup *b) {
-        _cleanup_(json_object_putp) json_object *root = json_object_new_object(), *files = json_object_new_array();
-        WriteMeta m = { .mode = 0600 };
-
-        if (!root || !files)
-                return -ENOMEM;
-        /* The copy's path follows from the id and the path: not recorded. */
-        for (size_t i = 0; i < b->n_files; i++) {
-                json_object *o = backup_file_to_json(&b->files[i], false);
-                if (!o)
-                        return -ENOMEM;
-                json_object_array_add(files, o);
-        }
-        json_object_object_add(root, "id", json_object_new_string(b->id));
-        json_object_object_add(root, "created", json_object_new_string(b->created));
-        json_object_object_add(root, "files", json_object_get(files));
-
-        const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
-        _cleanup_free_ char *text = NULL;
-        if (asprintf(&text, "%s\n", s) < 0)
-                return -ENOMEM;
-        return write_file_at(dir_fd, MANIFEST, text, strlen(text), &m);
-}
-
-/* The copy of PATH in backup ID, inside the root. */
-static char *copy_path(const char *id, const char *path) {
-        char *p;
-        return asprintf(&p, BACKUP_DIR "/%s/files%s", id, path) < 0 ? NULL : p;
-}
 
 /* Writes the copy of PATH below DIR_FD (the backup being built): files/PATH. */
 static int write_copy(int dir_fd, const char *path, const char *text, size_t size) {
@@ -202,173 +126,9 @@ int backup_create(const char *root, const BackupSource *sources, size_t n, Backu
                                  "%s", strerror(-r));
         }
         for (size_t i = 0; i < b->n_files; i++)
-                if (!(b->files[i].copy = copy_path(b->id, b->files[i].path)))
+                if (!(b->files[i].copy = backup_copy_path(b->id, b->files[i].path)))
                         return -ENOMEM;
         b->status = BACKUP_COMPLETE;
-        *ret = TAKE_PTR(b);
-        return 0;
-}
-
-/* Marks B damaged or incomplete and says why; 0, for the reader to go on
- * with the next backup (-ENOMEM is the only real failure). */
-static int mark(Backup *b, BackupStatus status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int mark(Backup *b, BackupStatus status, const char *fmt, ...) {
-        va_list ap;
-        int k;
-
-        b->status = status;
-        va_start(ap, fmt);
-        k = vasprintf(&b->error, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-                b->error = NULL;
-                return -ENOMEM;
-        }
-        return 0;
-}
-
-static bool has_control(const char *s) {
-        for (; *s; s++)
-                if ((unsigned char) *s < 0x20 || *s == 0x7f)
-                        return true;
-        return false;
-}
-
-/* An absolute path in normal form: no empty, "." or ".." component. */
-static bool path_is_normal(const char *p) {
-        if (p[0] != '/' || strlen(p) >= PATH_MAX || has_control(p))
-                return false;
-        for (const char *c = p + 1;; ) {
-                size_t n = strcspn(c, "/");
-                if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
-                        return false;
-                if (c[n] == '\0')
-                        return true;
-                c += n + 1;
-        }
-}
-
-static bool id_is_sane(const char *id) {
-        return id[0] != '\0' && id[0] != '.' && !strchr(id, '/') && strlen(id) < NAME_MAX && !has_control(id);
-}
-
-static bool sha256_is_sane(const char *s) {
-        return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
-}
-
-/* Integer field KEY of O within [MIN, MAX]; json-c's numbers of any other
- * type (1e30, "420", null) are refused, not converted. */
-static bool int_field(json_object *o, const char *key, int64_t min, int64_t max, int64_t *ret) {
-        json_object *v;
-        int64_t x;
-
-        if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_int))
-                return false;
-        x = json_object_get_int64(v);
-        if (x < min || x > max)
-                return false;
-        *ret = x;
-        return true;
-}
-
-static const char *string_field(json_object *o, const char *key) {
-        json_object *v;
-        return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-                       ? json_object_get_string(v) : NULL;
-}
-
-/* Checks file entry I of a manifest and reads its copy from ID_FD. */
-static int read_entry(Backup *b, const Profile *p, int id_fd, json_object *o, size_t i) {
-        BackupFile *f = &b->files[i];
-        const char *path = string_field(o, "path"), *sum = string_field(o, "sha256");
-        _cleanup_close_ int dir_fd = -1;
-        _cleanup_free_ char *rel = NULL, *name = NULL;
-        int64_t mode, uid, gid;
-        char actual[65];
-        int r;
-
-        if (!json_object_is_type(o, json_type_object))
-                return mark(b, BACKUP_DAMAGED, "file entry %zu is not an object", i + 1);
-        if (!path || !path_is_normal(path))
-                return mark(b, BACKUP_DAMAGED, "file entry %zu: 'path' is not a plain absolute path", i + 1);
-        if (p && !profile_owns(p, path))
-                return mark(b, BACKUP_DAMAGED, "file entry %zu: 'path' %s is not a config file of profile %s", i + 1,
-                            path, p->name);
-        for (size_t k = 0; k < i; k++)
-                if (strcmp(b->files[k].path, path) == 0)
-                        return mark(b, BACKUP_DAMAGED, "file entry %zu: 'path' %s is listed twice", i + 1, path);
-        if (!int_field(o, "mode", 0, 07777, &mode))
-                return mark(b, BACKUP_DAMAGED, "file entry %zu: 'mode' is not a number from 0 to 07777", i + 1);
-        if (!int_field(o, "uid", 0, UID_MAX_VALID, &uid) || !int_field(o, "gid", 0, UID_MAX_VALID, &gid))
-                return mark(b, BACKUP_DAMAGED, "file entry %zu: 'uid' or 'gid' is not a valid id", i + 1);
-        if (!sum || !sha256_is_sane(sum))
-                return mark(b, BACKUP_DAMAGED, "file entry %zu: 'sha256' is not a SHA-256 in hex", i + 1);
-
-        if (!(f->path = strdup(path)) || !(f->copy = copy_path(b->id, path)) || asprintf(&rel, "files%s", path) < 0)
-                return -ENOMEM;
-        f->mode = (mode_t) mode;
-        f->uid = (uid_t) uid;
-        f->gid = (gid_t) gid;
-        memcpy(f->sha256, sum, sizeof f->sha256);
-
-        /* The copy: a regular file inside the backup, reached without links. */
-        r = chase(id_fd, rel, CHASE_NOSYMLINKS, &dir_fd, &name, NULL);
-        if (r >= 0)
-                r = read_file_at(dir_fd, name, &f->text, &f->size, NULL);
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0)
-                return mark(b, r == -ENOENT ? BACKUP_INCOMPLETE : BACKUP_DAMAGED, "copy of %s: %s", path,
-                            r == -ENOENT ? "missing" : r == -ELOOP ? "reached through a symlink"
-                                                    : r == -EBADF ? "not a regular file" : strerror(-r));
-        sha256_hex(f->text, f->size, actual);
-        if (strcmp(actual, f->sha256) != 0)
-                return mark(b, BACKUP_DAMAGED, "copy of %s: checksum mismatch", path);
-        return 0;
-}
-
-/* Reads backup ID below BASE_FD into a Backup with its status: anything
- * wrong with it is said in the status, not returned. */
-static int backup_read(int base_fd, const char *id, const Profile *p, Backup **ret) {
-        _cleanup_(backup_freep) Backup *b = calloc(1, sizeof *b);
-        _cleanup_(json_object_putp) json_object *j = NULL;
-        _cleanup_free_ char *text = NULL;
-        _cleanup_close_ int id_fd = -1;
-        json_object *files;
-        const char *created;
-        int r;
-
-        if (!b || !(b->id = strdup(id)))
-                return -ENOMEM;
-        r = 0;
-        id_fd = openat(base_fd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (id_fd < 0)
-                r = mark(b, BACKUP_DAMAGED, "not a directory");
-        else {
-                int k = read_file_at(id_fd, MANIFEST, &text, NULL, NULL);
-                if (k == -ENOENT)
-                        r = mark(b, BACKUP_INCOMPLETE, "no " MANIFEST);
-                else if (k < 0)
-                        r = k == -ENOMEM ? k : mark(b, BACKUP_DAMAGED, MANIFEST ": %s",
-                                                    k == -EBADF ? "not a regular file" : strerror(-k));
-                else if (!(j = json_tokener_parse(text)) || !json_object_is_type(j, json_type_object))
-                        r = mark(b, BACKUP_DAMAGED, MANIFEST " is not a JSON object");
-                else if (!json_object_object_get_ex(j, "files", &files) || !json_object_is_type(files, json_type_array))
-                        r = mark(b, BACKUP_DAMAGED, MANIFEST ": 'files' is not an array");
-                else {
-                        size_t n = json_object_array_length(files);
-                        created = string_field(j, "created");
-                        if ((created && !(b->created = strdup(created))) ||
-                            !(b->files = calloc(n ?: 1, sizeof *b->files)))
-                                return -ENOMEM;
-                        for (size_t i = 0; i < n && r >= 0 && b->status == BACKUP_COMPLETE; i++) {
-                                b->n_files++;
-                                r = read_entry(b, p, id_fd, json_object_array_get_idx(files, i), i);
-                        }
-                }
-        }
-        if (r < 0)
-                return r;
         *ret = TAKE_PTR(b);
         return 0;
 }
@@ -409,7 +169,7 @@ int backup_list(const char *root, const Profile *p, Backup ***ret, size_t *ret_n
         r = 0;
         for (struct dirent *de; d && (de = readdir(d)); ) {
                 Backup *b;
-                if (!id_is_sane(de->d_name))
+                if (!backup_id_is_sane(de->d_name))
                         continue; /* ".", "..", .lock and unfinished .tmp-* */
                 if (!GREEDY_REALLOC(v, allocated, n + 1)) {
                         r = -ENOMEM;
@@ -447,7 +207,7 @@ static int backup_ids(DIR *d, char ***ret, size_t *ret_n) {
         size_t n = 0, allocated = 0;
 
         for (struct dirent *de; (de = readdir(d)); ) {
-                if (!id_is_sane(de->d_name))
+                if (!backup_id_is_sane(de->d_name))
                         continue;
                 if (!GREEDY_REALLOC(v, allocated, n + 1) || !(v[n] = strdup(de->d_name))) {
                         ids_free(v, n);
@@ -491,7 +251,7 @@ static int load_by_id(const char *root, const char *base, const Profile *p, cons
         _cleanup_close_ int fd = -1;
         int r;
 
-        if (!id_is_sane(id))
+        if (!backup_id_is_sane(id))
                 return error_set(e, -EINVAL, "find backup", id, 0, "list backups with 'memharden backups'",
                                  "not a backup id");
         r = open_base(root, &fd, e);

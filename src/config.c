@@ -82,7 +82,7 @@ int config_walk(Config *c, ErrorInfo *e) {
                 int r;
 
                 snprintf(scratch, sizeof scratch, "file%zu", c->n_walked);
-                r = c->store->walk(c, f, f->node, f->text, scratch, &w, e);
+                r = f->store->walk(c, f, f->node, f->text, scratch, &w, e);
                 f->state = w.state;
                 w.state = (StoreState) {};
                 r = walk_finish(&w, r, &f->args, &f->n_args);
@@ -100,6 +100,8 @@ int config_open(const Profile *p, const char *root, Config **ret, ErrorInfo *e) 
         if (r < 0)
                 return r;
         r = c->store->load(c, e);
+        if (r >= 0 && p->unit_store)
+                r = p->unit_store->load(c, e);
         if (r < 0)
                 return r;
         r = config_walk(c, e);
@@ -114,11 +116,13 @@ int config_reparse(Config *c, const ConfigFile *f, const char *text, Arg **ret_a
         StoreWalk w = {};
         int r;
 
+        if (!f->store->lens) /* a store that reads its text itself */
+                return walk_finish(&w, f->store->walk(c, f, NULL, text, NULL, &w, e), ret_args, ret_n);
         if (aug_rm(c->aug, SCRATCH "/reparse") < 0 || aug_set(c->aug, in, text) < 0)
                 return -ENOMEM;
         if (aug_text_store(c->aug, c->profile->lens, in, tree) < 0)
                 return aug_error_info(c->aug, "/augeas/text" SCRATCH "/reparse/tree/error", f->real_path, "re-read", e);
-        r = c->store->walk(c, f, tree, text, "reparse/var", &w, e);
+        r = f->store->walk(c, f, tree, text, "reparse/var", &w, e);
         return walk_finish(&w, r, ret_args, ret_n);
 }
 
@@ -189,7 +193,7 @@ int config_reread(Config *c, const ConfigFile *f, const char *text, const unsign
         size_t n_lines = 0, n = 0;
         int r;
 
-        if (!c->store->line_local)
+        if (!f->store->line_local)
                 return config_reparse(c, f, text, ret_args, ret_n, e);
         r = unkept_lines(text, kept_from, &part, &line_of, &n_lines);
         if (r < 0)
@@ -273,11 +277,11 @@ static int change_with(StoreRender render, Config *c, ConfigFile *f, const Edit 
 }
 
 int config_change(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text, ErrorInfo *e) {
-        return change_with(c->store->preview, c, f, edits, n_edits, ret_text, e);
+        return change_with(f->store->preview, c, f, edits, n_edits, ret_text, e);
 }
 
 int config_render(Config *c, ConfigFile *f, const Edit *edits, size_t n_edits, char **ret_text, ErrorInfo *e) {
-        return change_with(c->store->render, c, f, edits, n_edits, ret_text, e);
+        return change_with(f->store->render, c, f, edits, n_edits, ret_text, e);
 }
 
 int config_remove_temps(Config *c) {
@@ -303,7 +307,9 @@ int config_write(Config *c, const ConfigFile *f, const char *text, ErrorInfo *e)
         _cleanup_free_ char *name = NULL;
         int r;
 
-        r = chase(c->root_fd, f->path, 0, &dir_fd, &name, NULL);
+        if (f->absent) /* a new file, as systemctl edit makes one: root's, 0644 */
+                m = (WriteMeta) { .mode = 0644 };
+        r = chase(c->root_fd, f->path, f->absent ? CHASE_MKDIR | CHASE_NONEXISTENT : 0, &dir_fd, &name, NULL);
         if (r >= 0)
                 r = write_file_at(dir_fd, name, text, strlen(text), &m);
         if (r == -ESTALE)

@@ -53,12 +53,20 @@ typedef struct ConfigFile {
         Arg *args;         /* options in file order */
         size_t n_args;
         StoreState state;  /* what its store read besides the options */
+        const struct ConfigStore *store; /* the store that keeps it: the profile's, or the unit store */
+        /* A store's own data of the file from its load() (the unit store's
+         * unit), released with STORE_DATA_FREE. */
+        void *store_data;
+        void (*store_data_free)(void *data);
+        bool absent;       /* no such file yet: apply creates it, rollback removes it */
+        char *unit;        /* the unit that runs it, when a store knows (the unit store) */
+        bool unit_file;    /* a systemd unit file: the manager reloads before the restart */
 } ConfigFile;
 
 typedef struct Config {
         struct augeas *aug;
         const Profile *profile;
-        const struct ConfigStore *store; /* the profile's */
+        const struct ConfigStore *store; /* the profile's (each file names its own) */
         char *root;
         int root_fd;       /* every file is resolved below it (rootfs.h); -1 without a root */
         ConfigFile *files;

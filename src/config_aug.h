@@ -15,6 +15,7 @@
 #include "error.h"
 
 struct augeas;
+struct EnvAssignment;
 
 /* Scratch trees for text we parse or render outside the files themselves. */
 #define SCRATCH "/memharden"
@@ -60,3 +61,10 @@ int aug_error_info(struct augeas *aug, const char *err, const char *subject, con
  * message, and its details too when DETAILS. */
 int aug_error_last(struct augeas *aug, int r, const char *verb, const char *subject, unsigned line, bool details,
                    ErrorInfo *e);
+
+/* The assignments of a shell-variable file in order: names and values from
+ * the tree at BASE (the sysconfig lens's, one node per assignment line),
+ * export and line from TEXT. The names and values are borrowed from the
+ * tree. -EINVAL when the two do not match. */
+int aug_env_assignments(struct augeas *aug, const char *base, const char *text, struct EnvAssignment **ret,
+                        size_t *ret_n);

@@ -22,6 +22,9 @@ void config_file_done(ConfigFile *f) {
         free(f->instance);
         free(f->text);
         free(f->input);
+        free(f->unit);
+        if (f->store_data_free)
+                f->store_data_free(f->store_data);
         args_free(f->args, f->n_args);
         store_state_done(&f->state);
 }
@@ -41,7 +44,7 @@ static int file_new(Config *c, const char *path, const char *instance, ConfigFil
         if (!GREEDY_REALLOC(c->files, c->files_cap, c->n_files + 1))
                 return -ENOMEM;
         f = &c->files[c->n_files];
-        *f = (ConfigFile) {};
+        *f = (ConfigFile) { .store = c->store };
         if (!(f->path = strdup(path)) || !(f->real_path = path_join(c->root, path)) ||
             asprintf(&f->node, SCRATCH "/file/%zu", c->n_files) < 0 ||
             (instance && !(f->instance = strdup(instance)))) {
@@ -105,6 +108,25 @@ static int parse_file(Config *c, ConfigFile *f, ErrorInfo *e) {
                          "%s%s%s (lens directory '%s')", aug_error_message(c->aug),
                          aug_error_details(c->aug) ? ": " : "", aug_error_details(c->aug) ?: "",
                          config_lens_dir());
+}
+
+int config_add_store_file(Config *c, const struct ConfigStore *s, const char *path, const char *text,
+                          const struct stat *st, ConfigFile **ret) {
+        ConfigFile *f;
+        int r;
+
+        r = file_new(c, path, NULL, &f);
+        if (r < 0)
+                return r;
+        f->store = s;
+        f->absent = !st;
+        if (st)
+                f->st = *st;
+        f->size = strlen(text);
+        if (!(f->text = strdup(text)))
+                return -ENOMEM;
+        *ret = f;
+        return 0;
 }
 
 int config_add_text(Config *c, const char *path, const char *instance, const char *text, size_t size,

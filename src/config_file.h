@@ -24,6 +24,12 @@ int config_add_file(Config *c, const char *path, const char *instance, ErrorInfo
 int config_add_text(Config *c, const char *path, const char *instance, const char *text, size_t size,
                     ErrorInfo *e);
 
+/* Adds PATH as a file of C kept by store S, which read TEXT (copied) itself:
+ * no lens parses it. ST is the file as read; NULL for a file that does not
+ * exist yet (apply creates it). */
+int config_add_store_file(Config *c, const struct ConfigStore *s, const char *path, const char *text,
+                          const struct stat *st, ConfigFile **ret);
+
 /* Adds the profile's per-instance configs (memcached_NAME.conf in its
  * instance directory) in file name order; none when it has no such
  * directory. */

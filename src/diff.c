@@ -187,7 +187,7 @@ static void emit_hunk(FILE *f, const Script *s, const Line *la, const Line *lb, 
 }
 
 /* The hunks of S, under one ---/+++ header when there is any. */
-static void emit_hunks(FILE *f, const char *label, const Script *s, const Line *la, const Line *lb) {
+static void emit_hunks(FILE *f, const char *label, bool created, const Script *s, const Line *la, const Line *lb) {
         const char *rel = label[0] == '/' ? label + 1 : label;
         bool header = false;
 
@@ -198,7 +198,10 @@ static void emit_hunks(FILE *f, const char *label, const Script *s, const Line *
                 }
                 size_t start = k > CONTEXT ? k - CONTEXT : 0, end = hunk_end(s, k);
                 if (!header) {
-                        fprintf(f, "--- a/%s\n+++ b/%s\n", rel, rel);
+                        if (created)
+                                fprintf(f, "--- /dev/null\n+++ b/%s\n", rel);
+                        else
+                                fprintf(f, "--- a/%s\n+++ b/%s\n", rel, rel);
                         header = true;
                 }
                 emit_hunk(f, s, la, lb, start, end);
@@ -214,7 +217,7 @@ int diff_unified(const char *label, const char *a, const char *b, char **ret) {
         FILE *f;
         int r;
 
-        r = split_lines(a, &la, &na);
+        r = split_lines(a ?: "", &la, &na);
         if (r >= 0)
                 r = split_lines(b, &lb, &nb);
         if (r >= 0)
@@ -224,7 +227,7 @@ int diff_unified(const char *label, const char *a, const char *b, char **ret) {
         f = open_memstream(&buf, &size);
         if (!f)
                 return -errno;
-        emit_hunks(f, label, &s, la, lb);
+        emit_hunks(f, label, !a, &s, la, lb);
         /* fclose() both reports a failed write and sets BUF. */
         if (fclose(f) != 0)
                 return -errno;

@@ -8,5 +8,6 @@
  * the caller; it is "" when the texts are equal.
  */
 
-/* LABEL is the path shown after "--- a" and "+++ b", e.g. "/etc/memcached.conf". */
+/* LABEL is the path shown after "--- a" and "+++ b", e.g. "/etc/memcached.conf";
+ * A NULL is a file that does not exist yet, shown as "--- /dev/null". */
 int diff_unified(const char *label, const char *a, const char *b, char **ret);

@@ -35,7 +35,7 @@ int live_check(const Profile *p, const char *root, Report *report, ErrorInfo *e)
                 FileResult *f = &report->files[i];
                 int r;
 
-                r = service_live_state(p, root, f->instance, &f->service, e);
+                r = service_live_state(p, root, f->instance, f->unit, &f->service, e);
                 f->has_service = true;
                 if (r < 0)
                         return r;

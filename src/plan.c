@@ -139,8 +139,11 @@ static int judge_files(const Config *c, const char *listen, const HostTable *hos
                 FileResult *fr = &report->files[report->n_files++];
                 int r;
 
-                if (!(fr->path = strdup(f->path)) || (f->instance && !(fr->instance = strdup(f->instance))))
+                if (!(fr->path = strdup(f->path)) || (f->instance && !(fr->instance = strdup(f->instance))) ||
+                    (f->unit && !(fr->unit = strdup(f->unit))))
                         return -ENOMEM;
+                fr->unit_file = f->unit_file;
+                fr->created = f->absent;
                 r = policy_evaluate(f->args, f->n_args, listen, hosts, &fr->policy);
                 if (r < 0)
                         return r;
@@ -212,7 +215,7 @@ int plan_build(const Profile *p, const char *root, const char *listen, PlanMode 
                 if (r >= 0)
                         r = check_converged(c, f, fr->policy.edits, fr->policy.n_edits, fr->text, listen, &hosts, e);
                 if (r >= 0)
-                        r = diff_unified(f->path, f->text, fr->text, &fr->diff);
+                        r = diff_unified(f->path, f->absent ? NULL : f->text, fr->text, &fr->diff);
                 if (r < 0)
                         return r;
         }

@@ -17,6 +17,7 @@
 static const Profile profiles[] = {
         {
                 .name = "debian",
+                .unit_store = &store_unit,
                 .store = &store_conf,
                 .config = "/etc/memcached.conf",
                 .instance_dir = "/etc",
@@ -30,6 +31,7 @@ static const Profile profiles[] = {
         },
         {
                 .name = "rhel",
+                .unit_store = &store_unit,
                 .store = &store_shellvar,
                 .config = "/etc/sysconfig/memcached",
                 .lens = "Memharden_sysconfig.lns",
@@ -41,6 +43,7 @@ static const Profile profiles[] = {
                 /* openSUSE and SLES: the unit runs
                  * /usr/bin/memcached -u $MEMCACHED_USER $MEMCACHED_PARAMS. */
                 .name = "suse",
+                .unit_store = &store_unit,
                 .store = &store_shellvar,
                 .config = "/etc/sysconfig/memcached",
                 .lens = "Memharden_sysconfig.lns",

@@ -14,6 +14,10 @@ struct ConfigStore;
 typedef struct Profile {
         const char *name;           /* "debian", "rhel" */
         const struct ConfigStore *store; /* how its files keep the options (store.h) */
+        /* The store of the systemd units that run memcached, on a family
+         * that has them (store_unit.c); it chains to STORE's files where a
+         * unit takes its options from them. */
+        const struct ConfigStore *unit_store;
         const char *config;         /* main config file, absolute inside the root */
         const char *instance_dir;   /* where per-instance configs live, or NULL */
         const char *instance_prefix, *instance_suffix; /* memcached_NAME.conf */

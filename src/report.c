@@ -13,6 +13,7 @@ void report_done(Report *r) {
                 FileResult *f = &r->files[i];
                 free(f->path);
                 free(f->instance);
+                free(f->unit);
                 free(f->backup);
                 free(f->diff);
                 free(f->text);
@@ -103,6 +104,8 @@ static json_object *file_json(const FileResult *f) {
                 return NULL;
         json_object_object_add(o, "path", json_object_new_string(f->path));
         json_object_object_add(o, "instance", json_string_or_null(f->instance));
+        json_object_object_add(o, "unit", json_string_or_null(f->unit));
+        json_object_object_add(o, "created", json_object_new_boolean(f->created));
         json_object_object_add(o, "changed", json_object_new_boolean(f->changed));
         json_object_object_add(o, "compliant", json_object_new_boolean(policy_compliant(&f->policy)));
         json_object_object_add(o, "backup", json_string_or_null(f->backup));

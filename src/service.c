@@ -73,6 +73,10 @@ int service_restart_verify_with(const ServiceManagerOps *m, const Profile *p, co
         }
 
         service_report_init(report, m);
+        if (opts.unit && m != &service_manager_systemd)
+                return service_report_note(report, "%s was changed and not restarted: systemd does not run this "
+                                           "host; the unit's new settings take effect when systemd starts it",
+                                           opts.unit);
         t0 = now_ms();
         r = m->run(p, instance, &opts, action, report, e);
         if (report->restarted || r < 0)
@@ -95,7 +99,7 @@ int service_restart_verify(const Profile *p, const char *root, const char *insta
 }
 
 int service_live_state_with(const ServiceManagerOps *m, const Profile *p, const char *root,
-                            const char *instance, ServiceReport *report, ErrorInfo *e) {
+                            const char *instance, const char *unit, ServiceReport *report, ErrorInfo *e) {
         int r;
 
         if (!root_is_host(root)) {
@@ -104,7 +108,9 @@ int service_live_state_with(const ServiceManagerOps *m, const Profile *p, const 
         }
 
         service_report_init(report, m);
-        r = m->run(p, instance, &(ServiceOptions) { SERVICE_TIMEOUT_DEFAULT }, SERVICE_READ, report, e);
+        if (unit && m != &service_manager_systemd)
+                return service_report_note(report, "%s is not read: systemd does not run this host", unit);
+        r = m->run(p, instance, &(ServiceOptions) { SERVICE_TIMEOUT_DEFAULT, .unit = unit }, SERVICE_READ, report, e);
         if (r < 0)
                 return r;
         if (!m->tracks_daemon) {
@@ -120,7 +126,7 @@ int service_live_state_with(const ServiceManagerOps *m, const Profile *p, const 
         return 0;
 }
 
-int service_live_state(const Profile *p, const char *root, const char *instance,
+int service_live_state(const Profile *p, const char *root, const char *instance, const char *unit,
                        ServiceReport *report, ErrorInfo *e) {
-        return service_live_state_with(service_manager_detect(root), p, root, instance, report, e);
+        return service_live_state_with(service_manager_detect(root), p, root, instance, unit, report, e);
 }

@@ -41,10 +41,12 @@ int service_restart_verify_with(const ServiceManagerOps *m, const Profile *p, co
                                 bool expect_hardened, ServiceReport *report, ErrorInfo *e);
 
 /* The live state without changing anything (active, main pid, sockets,
- * stats settings); 0 also when memcached is not running (active=false). */
-int service_live_state(const Profile *p, const char *root, const char *instance,
+ * stats settings); 0 also when memcached is not running (active=false).
+ * UNIT: the systemd unit a unit file named, instead of the profile's; under
+ * another manager there is then nothing to read (active=false). */
+int service_live_state(const Profile *p, const char *root, const char *instance, const char *unit,
                        ServiceReport *report, ErrorInfo *e);
 
 /* The same through manager M. */
 int service_live_state_with(const ServiceManagerOps *m, const Profile *p, const char *root,
-                            const char *instance, ServiceReport *report, ErrorInfo *e);
+                            const char *instance, const char *unit, ServiceReport *report, ErrorInfo *e);

@@ -21,6 +21,10 @@
 
 typedef struct ServiceOptions {
         unsigned timeout_sec; /* for the restart job; 0 means the default, 90 */
+        /* The systemd unit to restart, where a unit file named it (the
+         * unit store), instead of the profile's; only systemd runs it. */
+        const char *unit;
+        bool reload;          /* unit files changed: the manager reloads them first */
 } ServiceOptions;
 
 #define SERVICE_TIMEOUT_DEFAULT 90u

@@ -100,21 +100,32 @@ static bool systemd_detect(void) {
 }
 
 /* Loads libsystemd, names the unit in report->unit and connects. */
-static int systemd_connect(const Profile *p, const char *instance, ServiceReport *report, sd_bus **ret,
-                           ErrorInfo *e) {
+static int systemd_connect(const Profile *p, const char *instance, const ServiceOptions *o, ServiceReport *report,
+                           sd_bus **ret, ErrorInfo *e) {
         const char *why;
         int k;
 
         k = dlopen_libsystemd(&why);
         if (k < 0)
                 return error_set(e, k, "load", "libsystemd.so.0", 0, "install libsystemd0", "%s", why);
-        k = profile_unit_name(p, instance, &report->unit);
+        k = o->unit ? ((report->unit = strdup(o->unit)) ? 0 : -ENOMEM) : profile_unit_name(p, instance, &report->unit);
         if (k < 0)
                 return k;
         k = bus_open(ret);
         if (k < 0)
                 return error_set(e, k, "connect", "system bus", 0, "is dbus running?", "%s", strerror(-k));
         return 0;
+}
+
+/* systemctl daemon-reload: a changed unit file or drop-in counts only once
+ * the manager has read it again. */
+static int manager_reload(sd_bus *bus, ErrorInfo *e) {
+        _cleanup_(bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(bus_error_freep) sd_bus_error err = SD_BUS_ERROR_NULL;
+        int k;
+
+        k = sym_sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "Reload", &err, &reply, "");
+        return k < 0 ? bus_error(e, k, "reload", "systemd", "Reload failed", &err) : 0;
 }
 
 /* The object path and LoadState of UNIT. LoadUnit, not GetUnit: a unit that
@@ -258,7 +269,9 @@ static int systemd_run(const Profile *p, const char *instance, const ServiceOpti
         const char *unit;
         int k;
 
-        k = systemd_connect(p, instance, report, &bus, e);
+        k = systemd_connect(p, instance, o, report, &bus, e);
+        if (k >= 0 && o->reload && action != SERVICE_READ)
+                k = manager_reload(bus, e);
         if (k < 0)
                 return k;
         unit = report->unit;

@@ -37,6 +37,10 @@ typedef struct StoreWalk {
 
 typedef struct ConfigStore {
         const char *name;
+        /* Whether its files are trees of the profile's lens; a store
+         * without (the unit store) reads its text itself, and its walk()
+         * gets BASE and SCRATCH NULL. */
+        bool lens;
         /* Every line of a file parses alone into the same options, whatever
          * the lines around it (the lens is an iteration of lines): a re-read
          * of an edited file need only parse the lines the edit wrote. */
@@ -59,3 +63,5 @@ typedef struct ConfigStore {
 extern const ConfigStore store_conf;
 /* sysconfig: the arguments are one shell variable (store_shellvar.c). */
 extern const ConfigStore store_shellvar;
+/* systemd units and drop-ins: the command line systemd runs (store_unit.c). */
+extern const ConfigStore store_unit;

@@ -308,6 +308,7 @@ static int conf_preview(Config *c, ConfigFile *f, const Edit *edits, size_t n_ed
 
 const ConfigStore store_conf = {
         .name = "conf",
+        .lens = true,
         .line_local = true,
         .load = conf_load,
         .walk = conf_walk,
