@@ -51,6 +51,12 @@ static int backup_new(const BackupSource *sources, size_t n, Backup **ret) {
                 return -ENOMEM;
         for (size_t i = 0; i < n; i++) {
                 BackupFile *f = &b->files[b->n_files++];
+                if (!sources[i].text) {
+                        f->absent = true;
+                        if (!(f->path = strdup(sources[i].path)))
+                                return -ENOMEM;
+                        continue;
+                }
                 if (!(f->path = strdup(sources[i].path)) || !(f->text = malloc(sources[i].size + 1)))
                         return -ENOMEM;
                 memcpy(f->text, sources[i].text, sources[i].size);
@@ -114,7 +120,7 @@ int backup_create(const char *root, const BackupSource *sources, size_t n, Backu
         /* Built whole in TMP, then renamed into place: a crash leaves a
          * dot-directory that no listing shows and the next writer removes. */
         for (size_t i = 0; i < b->n_files && r >= 0; i++)
-                r = write_copy(tmp_fd, b->files[i].path, b->files[i].text, b->files[i].size);
+                r = b->files[i].absent ? 0 : write_copy(tmp_fd, b->files[i].path, b->files[i].text, b->files[i].size);
         if (r >= 0 && syncfs(tmp_fd) < 0) /* the copies' directories too */
                 r = -errno;
         if (r >= 0)
@@ -328,8 +334,13 @@ int backup_restore(const char *root, const Backup *b, ErrorInfo *e) {
                 r = chase(root_fd, f->path, CHASE_NONEXISTENT, &dir_fd, &name, NULL);
                 if (r >= 0) {
                         (void) remove_stale_temps_at(dir_fd, name); /* what a killed run left */
-                        r = write_file_at(dir_fd, name, f->text, f->size, &m);
+                        if (!f->absent)
+                                r = write_file_at(dir_fd, name, f->text, f->size, &m);
+                        else if (unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT)
+                                r = -errno;
                 }
+                if (r == -ENOENT && f->absent) /* not even its directory: nothing to remove */
+                        r = 0;
                 if (r < 0)
                         return error_set(e, r, "restore", real, 0, NULL, "%s", strerror(-r));
         }

@@ -43,6 +43,9 @@ typedef struct BackupFile {
         char sha256[65];
         char *text;         /* the copy's bytes, checked against sha256 */
         size_t size;
+        /* There was no such file (a drop-in apply created): no copy, and
+         * a restore removes the file. */
+        bool absent;
 } BackupFile;
 
 typedef struct Backup {
@@ -54,7 +57,8 @@ typedef struct Backup {
         char *error;        /* why it is not complete */
 } Backup;
 
-/* What to back up: a file as memharden read it. */
+/* What to back up: a file as memharden read it. TEXT and ST NULL: there
+ * is no such file yet. */
 typedef struct BackupSource {
         const char *path;   /* inside the root */
         const char *text;
@@ -90,7 +94,7 @@ int backup_exists(const char *root, const Profile *p);
 int backup_load(const char *root, const Profile *p, const char *id, Backup **ret, ErrorInfo *e);
 
 /* Puts every file of B back byte for byte, atomically, with its mode and
- * owner. */
+ * owner; removes the files B says were absent. */
 int backup_restore(const char *root, const Backup *b, ErrorInfo *e);
 
 /* Removes the temporary directories of backups that were never finished.

@@ -57,6 +57,10 @@ json_object *backup_file_to_json(const BackupFile *f, bool with_copy) {
         if (!o)
                 return NULL;
         json_object_object_add(o, "path", json_object_new_string(f->path));
+        if (f->absent) {
+                json_object_object_add(o, "absent", json_object_new_boolean(true));
+                return o;
+        }
         if (with_copy)
                 json_object_object_add(o, "copy", json_object_new_string(f->copy));
         json_object_object_add(o, "mode", json_object_new_int((int) (f->mode & 07777)));
@@ -184,6 +188,13 @@ static int read_entry(Backup *b, const Profile *p, int id_fd, json_object *o, si
         for (size_t k = 0; k < i; k++)
                 if (strcmp(b->files[k].path, path) == 0)
                         return mark(b, BACKUP_DAMAGED, "file entry %zu: 'path' %s is listed twice", i + 1, path);
+        json_object *absent;
+        if (json_object_object_get_ex(o, "absent", &absent)) {
+                if (!json_object_is_type(absent, json_type_boolean) || !json_object_get_boolean(absent))
+                        return mark(b, BACKUP_DAMAGED, "file entry %zu: 'absent' is not true", i + 1);
+                f->absent = true;
+                return (f->path = strdup(path)) && (f->copy = backup_copy_path(b->id, path)) ? 0 : -ENOMEM;
+        }
         if (!int_field(o, "mode", 0, 07777, &mode))
                 return mark(b, BACKUP_DAMAGED, "file entry %zu: 'mode' is not a number from 0 to 07777", i + 1);
         if (!int_field(o, "uid", 0, UID_MAX_VALID, &uid) || !int_field(o, "gid", 0, UID_MAX_VALID, &gid))

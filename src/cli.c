@@ -15,11 +15,11 @@ static int cmd_help(const Context *c);
 
 static const Command commands[] = {
         { "check", cmd_check, OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_LISTEN, 0,
-          "check [--root DIR] [--profile debian|rhel|suse] [--listen ADDRS] [--json] [-q]",
+          "check [--root DIR] [--profile debian|rhel|suse|arch] [--listen ADDRS] [--json] [-q]",
           "is memcached bound to loopback/private addresses only, with UDP explicitly off? exit 0 yes, 1 no" },
         { "apply", cmd_apply,
           OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_DRY_RUN | OPT_LISTEN | OPT_NO_RESTART | OPT_TIMEOUT, 0,
-          "apply [--dry-run] [--listen ADDRS] [--no-restart] [--timeout SEC] [--root DIR] [--profile debian|rhel|suse] [--json] [-q]",
+          "apply [--dry-run] [--listen ADDRS] [--no-restart] [--timeout SEC] [--root DIR] [--profile debian|rhel|suse|arch] [--json] [-q]",
           "harden the config in place (backup first), restart memcached, verify the live daemon" },
         { "rollback", cmd_rollback, OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_NO_RESTART | OPT_TIMEOUT, 1,
           "rollback [BACKUP] [--no-restart] [--root DIR] [--json] [-q]",

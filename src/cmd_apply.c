@@ -21,8 +21,9 @@ static int back_up(const Context *c, Config *config, Report *report, Backup **re
         if (!v)
                 return -ENOMEM;
         for (size_t i = 0; i < config->n_files; i++)
-                v[i] = (BackupSource) { config->files[i].path, config->files[i].text, config->files[i].size,
-                                        &config->files[i].st };
+                v[i] = config->files[i].absent ? (BackupSource) { config->files[i].path }
+                                               : (BackupSource) { config->files[i].path, config->files[i].text,
+                                                                  config->files[i].size, &config->files[i].st };
         r = command_back_up(c, report, v, &b, e);
         if (r < 0)
                 return r;
@@ -108,6 +109,8 @@ static void restart_on_old_config(const Context *c, const Profile *p, const Back
                 f->changed = false; /* every file of this run is back as it was */
                 if (!touched)
                         continue;
+                o.unit = f->unit;
+                o.reload = f->unit_file;
                 k = service_restart_verify(p, c->root, f->instance, &o,
                                            failed_here ? SERVICE_RESTART : SERVICE_TRY_RESTART, false, &again, &e2);
                 all_up = all_up && k >= 0;
@@ -139,6 +142,8 @@ static int restart(const Context *c, const Profile *p, const Backup *b, Report *
                         continue;
                 }
                 f->has_service = true;
+                o.unit = f->unit;
+                o.reload = f->unit_file;
                 r = service_restart_verify(p, c->root, f->instance, &o, SERVICE_TRY_RESTART, true, &f->service, e);
                 done = i + 1;
         }

@@ -25,7 +25,8 @@ static int compare(const Context *c, const Backup *b, Report *report, struct sta
                         return -ENOMEM;
                 if (root_read_file(c->root, b->files[i].path, &now, &size, &st[i]) >= 0)
                         sha256_hex(now, size, sum);
-                f->changed = strcmp(sum, b->files[i].sha256) != 0;
+                /* A file the backup says was absent changed if it is there. */
+                f->changed = b->files[i].absent ? now != NULL : strcmp(sum, b->files[i].sha256) != 0;
                 f->text = TAKE_PTR(now);
                 report->changed = report->changed || f->changed;
         }
@@ -61,10 +62,14 @@ static int restart_changed(const Context *c, const Profile *p, Report *report, E
         for (size_t i = 0; i < report->n_files; i++) {
                 FileResult *f = &report->files[i];
                 _cleanup_free_ char *instance = NULL;
+                char unit[256];
                 int r;
 
                 if (!f->changed)
                         continue;
+                /* A unit file or drop-in: that unit, after a reload. */
+                o.unit = profile_unit_of_path(f->path, unit, sizeof unit);
+                o.reload = o.unit != NULL;
                 /* /etc/memcached_NAME.conf belongs to instance NAME */
                 if (profile_instance_of(p, strrchr(f->path, '/') + 1, &instance) == -ENOMEM)
                         return -ENOMEM;

@@ -37,7 +37,7 @@ int context_profile(const Context *c, const Profile **ret, ErrorInfo *e) {
         r = profile_detect(c->root, ret, &id);
         if (r == -EPROTONOSUPPORT)
                 return error_set(e, r, "detect the distribution of", c->root, 0,
-                                 "use --profile debian|rhel|suse to say how memcached is configured there",
+                                 "use --profile debian|rhel|suse|arch to say how memcached is configured there",
                                  "os-release ID '%s' is of none of the Debian, RHEL and SUSE families", id ?: "unknown");
         if (r == -ENOENT || r == -ENOTDIR)
                 return error_set(e, r, "open", c->root, 0, "give --root the directory of a mounted image",
@@ -93,7 +93,7 @@ int command_back_up(const Context *c, const Report *report, const BackupSource *
         if (!v)
                 return -ENOMEM;
         for (size_t i = 0; i < report->n_files; i++)
-                if (report->files[i].changed && sources[i].text)
+                if (report->files[i].changed && (sources[i].text || report->files[i].created))
                         v[n++] = sources[i];
         if (n == 0) {
                 *ret = NULL;

@@ -150,7 +150,7 @@ static const struct {
         const char *detail, *hint;
 } read_errors[] = {
         { -ENOENT, "no such file",
-          "is memcached installed? for an image use --root DIR, for another layout --profile debian|rhel|suse" },
+          "is memcached installed? for an image use --root DIR, for another layout --profile debian|rhel|suse|arch" },
         { -EISDIR, "it is a directory", "it must be memcached's config file" },
         { -EBADMSG, "it contains NUL bytes, so it is not a text config", "restore the file from a backup" },
         { -EBADF, "not a regular file (a FIFO, socket or device)", "point memharden at memcached's config" },

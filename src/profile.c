@@ -51,6 +51,14 @@ static const Profile profiles[] = {
                 .unit = "memcached.service",
                 .init_script = "/etc/init.d/memcached",
         },
+        {
+                /* Arch and its derivatives have no config file: the options
+                 * are the unit's ExecStart= (changed by `systemctl edit`),
+                 * so the units are the store. */
+                .name = "arch",
+                .store = &store_unit,
+                .unit = "memcached.service",
+        },
 };
 
 /* os-release IDs, matched against ID first and then each word of ID_LIKE. */
@@ -66,11 +74,12 @@ static const struct {
         { "ol", "rhel" },
         { "opensuse-leap", "suse" }, { "opensuse-tumbleweed", "suse" }, { "opensuse", "suse" },
         { "sles", "suse" }, { "sled", "suse" }, { "suse", "suse" },
+        { "arch", "arch" }, { "manjaro", "arch" }, { "endeavouros", "arch" },
 };
 
 /* Only these may be inherited through ID_LIKE: a distro "like" ol is rare,
  * but one "like debian" or "like rhel fedora" is the common case. */
-static const char *const like_ids[] = { "debian", "ubuntu", "rhel", "fedora", "centos", "suse", "opensuse" };
+static const char *const like_ids[] = { "debian", "ubuntu", "rhel", "fedora", "centos", "suse", "opensuse", "arch" };
 
 /* Release files that identify a family when os-release is absent. */
 static const struct {
@@ -106,11 +115,39 @@ int profile_instance_of(const Profile *p, const char *basename, char **ret) {
         return 0;
 }
 
+/* The unit a file of the admin's unit directory configures
+ * (/etc/systemd/system/UNIT or UNIT.d/NAME.conf), into BUF; NULL for none. */
+const char *profile_unit_of_path(const char *path, char *buf, size_t size) {
+        static const char dir[] = "/etc/systemd/system/";
+        const char *rest, *slash, *end;
+        size_t n;
+
+        if (strncmp(path, dir, sizeof dir - 1) != 0)
+                return NULL;
+        rest = path + sizeof dir - 1;
+        slash = strchr(rest, '/');
+        end = slash ? slash : rest + strlen(rest);
+        n = (size_t) (end - rest);
+        if (slash && (n < 2 || strncmp(end - 2, ".d", 2) != 0 || strchr(slash + 1, '/') ||
+                      strlen(slash + 1) <= 5 || strcmp(slash + 1 + strlen(slash + 1) - 5, ".conf") != 0))
+                return NULL;
+        if (slash)
+                n -= 2;
+        if (n <= 8 || n >= size || strncmp(rest + n - 8, ".service", 8) != 0 || rest[0] == '.')
+                return NULL;
+        memcpy(buf, rest, n);
+        buf[n] = '\0';
+        return buf;
+}
+
 bool profile_owns(const Profile *p, const char *path) {
         _cleanup_free_ char *name = NULL;
+        char unit[256];
         size_t dl;
 
         if (streq_ptr(path, p->config))
+                return true;
+        if ((p->unit_store || p->store == &store_unit) && profile_unit_of_path(path, unit, sizeof unit))
                 return true;
         if (!p->instance_dir)
                 return false;
@@ -135,7 +172,7 @@ int profile_unit_name(const Profile *p, const char *instance, char **ret) {
 }
 
 const char *profile_names(void) {
-        return "debian|rhel|suse";
+        return "debian|rhel|suse|arch";
 }
 
 static const char *family_of(const char *id, bool like) {

@@ -8,6 +8,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct ConfigStore;
 
@@ -41,14 +42,21 @@ const Profile *profile_by_name(const char *name);
 int profile_instance_of(const Profile *p, const char *basename, char **ret);
 
 /* Whether PATH (absolute, inside the root) is a config file of P: its main
- * config or an instance file. The only files a backup may restore. */
+ * config, an instance file, or (a family with units) a service unit or
+ * drop-in under /etc/systemd/system. The only files a backup may restore. */
 bool profile_owns(const Profile *p, const char *path);
+
+/* The service unit that PATH configures when it is a unit file or drop-in
+ * of /etc/systemd/system ("memcached@11211.service" for
+ * /etc/systemd/system/memcached@11211.service.d/50-memharden.conf), into
+ * BUF of SIZE; else NULL. */
+const char *profile_unit_of_path(const char *path, char *buf, size_t size);
 
 /* The unit that runs INSTANCE (NULL: the main config): P's template unit
  * with the instance name after its '@', else P's unit. malloc()ed. */
 int profile_unit_name(const Profile *p, const char *instance, char **ret);
 
-/* "debian|rhel|suse", for messages. */
+/* "debian|rhel|suse|arch", for messages. */
 const char *profile_names(void);
 
 /* Detects the profile from ROOT's os-release (ID, then each word of ID_LIKE),
