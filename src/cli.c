@@ -89,7 +89,7 @@ static void print_help(FILE *f) {
                 fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
         fprintf(f, "\nOptions (before or after the command):\n"
                    "  --root DIR          work on the system mounted at DIR (never touches a service)\n"
-                   "  --profile P         debian, rhel or suse, instead of detecting it from os-release\n"
+                   "  --profile P         debian, rhel, suse or arch, instead of detecting it from os-release\n"
                    "  --dry-run           apply: print the unified diff, write nothing\n"
                    "  --listen ADDRS      bind exactly these loopback/private addresses (comma list)\n"
                    "  --no-restart        apply, rollback: change files only\n"
@@ -143,7 +143,7 @@ static int parse_option(int opt, char **argv, Context *c, bool *help) {
         case 'r': c->root = optarg; break;
         case 'P':
                 if (!profile_by_name(optarg))
-                        return usage_error("cannot use profile '%s': it must be debian, rhel or suse", optarg);
+                        return usage_error("cannot use profile '%s': it must be debian, rhel, suse or arch", optarg);
                 c->profile = optarg;
                 break;
         case 'j': c->json = true; break;

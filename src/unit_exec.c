@@ -217,6 +217,8 @@ static int build_argv(const Unit *u, UnitExec *x) {
 
         x->no_env = memchr(x->tokens[0].word, ':', first) != NULL;
         x->separate_argv0 = memchr(x->tokens[0].word, '@', first) != NULL;
+        if (x->separate_argv0 && x->n_tokens < 2)
+                return -EINVAL; /* '@' with no argv[0] after the path */
         r = env_table(x, &table);
         if (r >= 0)
                 r = unit_specifiers(x->tokens[0].word + first, &names, &path, NULL);
@@ -239,7 +241,7 @@ int unit_exec_build(const Unit *u, const UnitVar *file_vars, const char *const *
                 r = build_env(u, file_vars, file_of, n_file_vars, &x);
         if (r >= 0) {
                 r = unit_split(u->sources[x.source].entries[x.entry].value, true, &x.tokens, &x.n_tokens);
-                if (r >= 0 && (x.n_tokens == 0 || (x.separate_argv0 && x.n_tokens < 2)))
+                if (r >= 0 && x.n_tokens == 0)
                         r = -EINVAL;
         }
         if (r >= 0)

@@ -121,9 +121,9 @@ run apply --root "$R"
 expect_refused 3 "NUL bytes" && ok
 
 test_begin "unsupported distribution names its ID and --profile"
-R=$(root debian-exposed); printf 'ID=arch\n' > "$R/etc/os-release"; snapshot
+R=$(root debian-exposed); printf 'ID=freebsd\n' > "$R/etc/os-release"; snapshot
 run apply --root "$R"
-{ expect_refused 3 "'arch'" && expect_err "--profile"; } && ok
+{ expect_refused 3 "'freebsd'" && expect_err "--profile"; } && ok
 
 test_begin "--profile overrides detection"
 run check --profile debian --root "$R"

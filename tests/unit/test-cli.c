@@ -298,10 +298,10 @@ static const struct {
         { { "check", "--root", "etc" }, "memharden: cannot use root 'etc': give an absolute path; see 'memharden --help'\n" },
         { { "check", "--root=" }, "memharden: cannot use root '': give an absolute path; see 'memharden --help'\n" },
         { { "--root", "./x", "backups" }, "memharden: cannot use root './x': give an absolute path; see 'memharden --help'\n" },
-        { { "check", "--profile", "arch" },
-          "memharden: cannot use profile 'arch': it must be debian, rhel or suse; see 'memharden --help'\n" },
+        { { "check", "--profile", "freebsd" },
+          "memharden: cannot use profile 'freebsd': it must be debian, rhel, suse or arch; see 'memharden --help'\n" },
         { { "check", "--profile", "Debian" },
-          "memharden: cannot use profile 'Debian': it must be debian, rhel or suse; see 'memharden --help'\n" },
+          "memharden: cannot use profile 'Debian': it must be debian, rhel, suse or arch; see 'memharden --help'\n" },
 };
 
 START_TEST(test_refused) {

@@ -87,6 +87,11 @@ static const struct {
         { "NAME=\"SLES\"\nID=\"sles\"\nID_LIKE=\"suse\"\n", "suse" },
         { "ID=sled\n", "suse" },
         { "ID=foo\nID_LIKE=suse\n", "suse" },
+        /* Arch and its derivatives: units only */
+        { "NAME=\"Arch Linux\"\nID=arch\n", "arch" },
+        { "NAME=\"Manjaro Linux\"\nID=manjaro\nID_LIKE=arch\n", "arch" },
+        { "ID=endeavouros\nID_LIKE=arch\n", "arch" },
+        { "ID=foo\nID_LIKE=arch\n", "arch" },
 };
 
 START_TEST(test_os_release) {
@@ -106,11 +111,11 @@ START_TEST(test_unsupported) {
         _cleanup_free_ char *id = NULL;
         int r;
 
-        put("etc/os-release", "NAME=\"Arch Linux\"\nID=arch\n");
+        put("etc/os-release", "NAME=\"FreeBSD\"\nID=freebsd\n");
         ck_assert_ptr_null(detect(&r, &id));
         ck_assert_int_eq(r, -EPROTONOSUPPORT);
         ck_assert_ptr_nonnull(id);
-        ck_assert_str_eq(id, "arch");
+        ck_assert_str_eq(id, "freebsd");
 }
 END_TEST
 
@@ -157,13 +162,13 @@ START_TEST(test_absolute_symlink_stays_in_root) {
         const char *name;
         int r;
 
-        put("usr/lib/os-release", "ID=arch\n");
+        put("usr/lib/os-release", "ID=freebsd\n");
         snprintf(link, sizeof link, "%s/etc/os-release", root);
         ck_assert_int_eq(symlink("/usr/lib/os-release", link), 0);
         name = detect(&r, &id);
         ck_assert_msg(r == -EPROTONOSUPPORT, "detected '%s' (ID '%s'), from outside the root", name, id);
         ck_assert_ptr_nonnull(id);
-        ck_assert_str_eq(id, "arch");
+        ck_assert_str_eq(id, "freebsd");
 }
 END_TEST
 
@@ -237,7 +242,8 @@ START_TEST(test_by_name) {
         ck_assert(!h->skips_daemon_lines);
         ck_assert_str_eq(h->unit, "memcached.service");
 
-        ck_assert_ptr_null(profile_by_name("arch"));
+        ck_assert_ptr_null(profile_by_name("freebsd"));
+        ck_assert_ptr_eq(profile_by_name("arch")->store, &store_unit);
         ck_assert_ptr_null(profile_by_name(""));
         ck_assert_ptr_null(profile_by_name("Debian"));
 }
