@@ -39,6 +39,15 @@ int live_check(const Profile *p, const char *root, Report *report, ErrorInfo *e)
                 f->has_service = true;
                 if (r < 0)
                         return r;
+                if (f->service.need_reload) {
+                        r = policy_add_finding(&f->policy, "unit-not-reloaded", SEVERITY_MEDIUM, 0,
+                                               "%s changed on disk since systemd read it, so what runs is not what the "
+                                               "files say; run 'systemctl daemon-reload', then restart it",
+                                               f->service.unit ?: "the unit");
+                        if (r < 0)
+                                return r;
+                        report->compliant = false;
+                }
                 if (!f->service.active || f->service.live_state == LIVE_HARDENED)
                         continue;
                 r = add_live_finding(f);

@@ -109,6 +109,7 @@ struct json_object *service_report_to_json(const ServiceReport *r) {
         json_object_object_add(o, "restarted", json_object_new_boolean(r->restarted));
         json_object_object_add(o, "was_active", json_object_new_boolean(r->was_active));
         json_object_object_add(o, "active", json_object_new_boolean(r->active));
+        json_object_object_add(o, "need_reload", json_object_new_boolean(r->need_reload));
         json_object_object_add(o, "active_state", json_string_or_null(r->active_state));
         json_object_object_add(o, "sub_state", json_string_or_null(r->sub_state));
         json_object_object_add(o, "result", json_string_or_null(r->result));

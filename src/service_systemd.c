@@ -60,6 +60,12 @@ static int read_state(sd_bus *bus, const char *path, ServiceReport *r) {
         sym_sd_bus_error_free(&err);
         (void) sym_sd_bus_get_property_string(bus, SD_DEST, path, SD_SERVICE, "Result", &err, &result);
         sym_sd_bus_error_free(&err);
+        /* The unit's files changed since systemd read them: what runs is
+         * not what the files say. */
+        int need = 0;
+        (void) sym_sd_bus_get_property_trivial(bus, SD_DEST, path, SD_UNIT, "NeedDaemonReload", &err, 'b', &need);
+        sym_sd_bus_error_free(&err);
+        r->need_reload = need > 0;
 
         free(r->active_state);
         free(r->sub_state);

@@ -371,6 +371,30 @@ static int scan_dir(const char *root, const char *dir, Names *out) {
         return r;
 }
 
+/* Instances that run or ran since boot, which systemd records as
+ * /run/systemd/units/invocation:NAME links: started by hand, not enabled. */
+static int scan_invocations(const char *root, Names *out) {
+        static const char prefix[] = "invocation:";
+        _cleanup_close_ int fd = -1;
+        struct dirent *de;
+        DIR *d = NULL;
+        int r;
+
+        r = root_open_dir(root, "/run/systemd/units", 0, &fd);
+        if (r < 0)
+                return r == -ENOENT || r == -ENOTDIR ? 0 : r;
+        if ((r = opendir_at(fd, ".", &d)) < 0)
+                return r;
+        while (r >= 0 && (de = readdir(d))) {
+                const char *name = de->d_name + sizeof prefix - 1;
+                if (strncmp(de->d_name, prefix, sizeof prefix - 1) == 0 && has_suffix(name, ".service") &&
+                    strchr(name, '@') && !has_suffix(name, "@.service"))
+                        r = names_add(out, name);
+        }
+        closedir(d);
+        return r;
+}
+
 static int cmp_str(const void *a, const void *b) {
         return strcmp(*(char *const *) a, *(char *const *) b);
 }
@@ -384,6 +408,8 @@ int units_discover(const char *root, int root_fd, Unit ***ret, size_t *ret_n, ch
 
         for (size_t d = 0; d < ELEMENTSOF(unit_dirs) && r >= 0; d++)
                 r = scan_dir(root, unit_dirs[d], &names);
+        if (r >= 0)
+                r = scan_invocations(root, &names);
         if (r >= 0 && names.n > 0) {
                 qsort(names.v, names.n, sizeof *names.v, cmp_str);
                 v = calloc(names.n, sizeof *v);

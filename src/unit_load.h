@@ -49,8 +49,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Unit *, unit_free);
 void unit_list_free(Unit **v, size_t n);
 
 /* Every service unit of ROOT that may run memcached: memcached.service,
- * memcached_*.service, instances of a memcached template that are enabled
- * (a link in a .wants/ or .requires/ directory), and any other service whose
+ * memcached_*.service, instances of a template that are enabled (a link in
+ * a .wants/ or .requires/ directory) or ran since boot (systemd's
+ * /run/systemd/units/invocation:NAME), and any other service whose
  * fragment mentions memcached; masked units and templates themselves are
  * left out. Sorted by name. Which of them really runs memcached is the
  * caller's to judge from the command line. -EINVAL (RET_PATH, RET_LINE:

@@ -391,7 +391,7 @@ END_TEST
 
 START_TEST(test_report_json_keys) {
         static const char *const keys[] = {
-                "manager", "unit", "restarted", "was_active", "active", "active_state", "sub_state", "result",
+                "manager", "unit", "restarted", "was_active", "active", "need_reload", "active_state", "sub_state", "result",
                 "main_pid_before", "main_pid_after", "udp_sockets", "listeners", "bad_listeners", "stats_udpport",
                 "stats_inter", "verified", "live_hardened", "live_state", "unix_socket", "restart_ms", "message",
                 "output",
