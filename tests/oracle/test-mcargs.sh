@@ -446,6 +446,109 @@ check "prefix drop-in" "$(argv_of "$R" memcached-sessions.service)" "</usr/bin/m
 xcheck "$R" memcached-sessions.service
 [ -z "$SYSTEMD" ] || echo "cross-checked $XCHECKED units against systemd 252's loader"
 
+# ---- OpenRC: conf.d read by openrc-run and Alpine's / Gentoo's init script ----
+# Expectations by hand from the two scripts and openrc-run.sh; the shipped
+# conf.d defaults written out as the packages have them.
+alpine_confd() { # ROOT [LINE...]: Alpine's shipped defaults, then LINEs
+        mkdir -p "$1/etc/conf.d"
+        { printf '%s\n' '# memcached config file' 'MEMCACHED_BINARY="/usr/bin/memcached"' 'MEMUSAGE="64"' \
+                'MEMCACHED_RUNAS="memcached"' 'MAXCONN="1024"' 'LISTENON="127.0.0.1"' 'PORT="11211"' \
+                'UDPPORT="${PORT}"' 'PIDBASE="/var/run/memcached/memcached"' 'MISC_OPTS=""'
+          [ $# -lt 2 ] || printf '%s\n' "${@:2}"; } >"$1/etc/conf.d/memcached"
+}
+gentoo_confd() { # ROOT [LINE...]: Gentoo's shipped defaults, then LINEs
+        mkdir -p "$1/etc/conf.d"
+        { printf '%s\n' 'MEMCACHED_BINARY="/usr/bin/memcached"' 'MEMUSAGE="64"' 'MEMCACHED_RUNAS="memcached"' \
+                'MAXCONN="1024"' 'LISTENON=""' 'PORT="11211"' 'UDPPORT="${PORT}"' \
+                'PIDBASE="/var/run/memcached/memcached"' '#SOCKET="/var/run/memcached/memcached.sock"' \
+                '#SOCKET_MASK="0700"' 'MISC_OPTS=""'
+          [ $# -lt 2 ] || printf '%s\n' "${@:2}"; } >"$1/etc/conf.d/memcached"
+}
+orc() { openrc_argv "$@" | tr '\n' ' '; }
+# Every reading also under busybox ash (Alpine's /bin/sh) when it is here.
+ASH=
+if command -v busybox >/dev/null && busybox sh -c 'exit 0' 2>/dev/null; then
+        ASH="busybox sh"
+else
+        echo "skip: OpenRC readings under busybox ash (no busybox)"
+fi
+orc_check() { # NAME ROOT SVC FLAVOR WANT-LISTENERS
+        check "openrc $1" "$(openrc_listeners "$2" "$3" "$4")" "$5"
+        [ -z "$ASH" ] || check "openrc $1 (busybox ash)" "$(OPENRC_SH=$ASH openrc_listeners "$2" "$3" "$4")" "$5"
+}
+
+R=$(newroot alpine)
+alpine_confd "$R"
+check "alpine defaults: argv" "$(orc "$R" memcached alpine)" \
+        "</usr/bin/memcached> <-d> <-p> <11211> <-U> <11211> <-l> <127.0.0.1> <-m> <64> <-c> <1024> <-u> <memcached> <-P> </var/run/memcached/memcached-11211.pid> "
+orc_check "alpine defaults" "$R" memcached alpine "tcp=127.0.0.1:11211 udp=127.0.0.1:11211 inter=127.0.0.1"
+alpine_confd "$R" 'UDPPORT="0"'
+orc_check "alpine UDPPORT=0" "$R" memcached alpine "tcp=127.0.0.1:11211 udp=off inter=127.0.0.1"
+# An empty UDPPORT: -U takes the next word, "-l", as its value (atoi 0:
+# UDP off) and 127.0.0.1 is a stray word memcached ignores: every interface.
+alpine_confd "$R" 'UDPPORT=""'
+check "alpine empty UDPPORT: argv" "$(orc "$R" memcached alpine | cut -d' ' -f5-8)" "<-U> <-l> <127.0.0.1> <-m>"
+orc_check "alpine empty UDPPORT" "$R" memcached alpine "tcp=*:11211 udp=off inter=NULL"
+# -l and -U in MISC_OPTS come last: the last -U wins, -l adds.
+alpine_confd "$R" 'MISC_OPTS="-U 0 -l 10.0.0.5 -v"'
+orc_check "alpine MISC_OPTS" "$R" memcached alpine "tcp=127.0.0.1:11211,10.0.0.5:11211 udp=off inter=127.0.0.1,10.0.0.5"
+# Unquoted: LISTENON with a space is two words, a glob matches nothing.
+alpine_confd "$R" 'LISTENON="127.0.0.1 -l 0.0.0.0"' 'MISC_OPTS="-o *"'
+check "alpine field splitting and globs" "$(orc "$R" memcached alpine | cut -d' ' -f7-10,19-)" \
+        "<-l> <127.0.0.1> <-l> <0.0.0.0> <-o> <*> "
+# An instance: conf.d/memcached, then conf.d/memcached.sessions (sourced by
+# openrc-run and again by the script), PIDFILE named after the base's PORT.
+alpine_confd "$R" 'MISC_OPTS="-v"'
+printf '%s\n' 'PORT="11212"' 'LISTENON="10.0.0.7"' 'MISC_OPTS="$MISC_OPTS -t 4"' >"$R/etc/conf.d/memcached.sessions"
+check "alpine instance: argv" "$(orc "$R" memcached.sessions alpine)" \
+        "</usr/bin/memcached> <-d> <-p> <11212> <-U> <11211> <-l> <10.0.0.7> <-m> <64> <-c> <1024> <-u> <memcached> <-P> </var/run/memcached/memcached-11212.sessions.pid> <-v> <-t> <4> <-t> <4> "
+orc_check "alpine instance" "$R" memcached.sessions alpine "tcp=10.0.0.7:11212 udp=10.0.0.7:11211 inter=10.0.0.7"
+check "alpine: the base service ignores the instance file" "$(openrc_listeners "$R" memcached alpine)" \
+        "tcp=127.0.0.1:11211 udp=127.0.0.1:11211 inter=127.0.0.1"
+# A runlevel file replaces conf.d/memcached for that runlevel.
+printf '%s\n' 'MEMCACHED_BINARY=/usr/bin/memcached' 'LISTENON=10.9.9.9' 'PORT=1' 'UDPPORT=0' >"$R/etc/conf.d/memcached.default"
+check "alpine: conf.d/memcached.default in runlevel default" "$(openrc_listeners "$R" memcached alpine | cut -d' ' -f1-2)" \
+        "tcp=10.9.9.9:1 udp=off"
+check "... not in runlevel boot" "$(OPENRC_RUNLEVEL=boot openrc_listeners "$R" memcached alpine | cut -d' ' -f1-2)" \
+        "tcp=127.0.0.1:11211 udp=127.0.0.1:11211"
+rm "$R/etc/conf.d/memcached.default"
+# /etc/rc.conf comes first: conf.d overrides it, but what conf.d leaves
+# alone stays.
+printf '%s\n' 'rc_parallel="NO"' 'MISC_OPTS="-l 10.1.1.2"' 'LISTENON="10.1.1.1"' >"$R/etc/rc.conf"
+sed -i '/^MISC_OPTS/d' "$R/etc/conf.d/memcached"
+orc_check "alpine rc.conf" "$R" memcached alpine "tcp=127.0.0.1:11211,10.1.1.2:11211 udp=127.0.0.1:11211,10.1.1.2:11211 inter=127.0.0.1,10.1.1.2"
+rm "$R/etc/rc.conf"
+# A conf.d file whose last command fails stops openrc-run.
+alpine_confd "$R" '[ -n "$NOTSET" ] && MISC_OPTS=-v'
+check "alpine: a failing last command" "$(openrc_argv "$R" memcached alpine 2>/dev/null; echo "rc=$?")" "rc=3"
+# A conf.d that is a link resolves inside the root.
+mkdir -p "$R/usr/share/mc"
+alpine_confd "$R" 'LISTENON="10.2.2.2"'
+mv "$R/etc/conf.d/memcached" "$R/usr/share/mc/confd"
+ln -s /usr/share/mc/confd "$R/etc/conf.d/memcached"
+orc_check "alpine: conf.d linked inside the root" "$R" memcached alpine "tcp=10.2.2.2:11211 udp=10.2.2.2:11211 inter=10.2.2.2"
+
+R=$(newroot gentoo)
+gentoo_confd "$R"
+check "gentoo defaults: argv" "$(orc "$R" memcached gentoo)" \
+        "</usr/bin/memcached> <-d> <-p> <11211> <-U> <11211> <-m> <64> <-c> <1024> <-u> <memcached> <-P> </var/run/memcached/memcached.pid> "
+orc_check "gentoo defaults: every interface, UDP on" "$R" memcached gentoo "tcp=*:11211 udp=*:11211 inter=NULL"
+gentoo_confd "$R" 'LISTENON="127.0.0.1"' 'UDPPORT="0"'
+orc_check "gentoo LISTENON, UDPPORT=0" "$R" memcached gentoo "tcp=127.0.0.1:11211 udp=off inter=127.0.0.1"
+# SOCKET: no -p/-U/-l at all, only the unix socket (MISC_OPTS's -l too is
+# not bound: memcached ignores TCP and UDP with -s).
+gentoo_confd "$R" 'SOCKET="/run/memcached/memcached.sock"' 'SOCKET_MASK="0700"' 'LISTENON="0.0.0.0"' 'MISC_OPTS="-l 0.0.0.0"'
+check "gentoo SOCKET: argv" "$(orc "$R" memcached gentoo | cut -d' ' -f2-6)" "<-d> <-s> </run/memcached/memcached.sock> <-a> <0700>"
+orc_check "gentoo SOCKET" "$R" memcached gentoo "tcp=none udp=off unix=/run/memcached/memcached.sock inter=0.0.0.0"
+gentoo_confd "$R" 'UDPPORT=""'
+check "gentoo empty UDPPORT: -U takes -m" "$(orc "$R" memcached gentoo | cut -d' ' -f5-7)" "<-U> <-m> <64>"
+orc_check "gentoo empty UDPPORT" "$R" memcached gentoo "tcp=*:11211 udp=off inter=NULL"
+gentoo_confd "$R" 'LISTENON="127.0.0.1"'
+printf '%s\n' 'LISTENON="192.168.1.5"' 'PORT="11300"' >"$R/etc/conf.d/memcached.b"
+check "gentoo instance: argv" "$(orc "$R" memcached.b gentoo | cut -d' ' -f3-8,15-)" \
+        "<-p> <11300> <-U> <11211> <-l> <192.168.1.5> <-P> </var/run/memcached/memcached.b.pid> "
+orc_check "gentoo instance" "$R" memcached.b gentoo "tcp=192.168.1.5:11300 udp=192.168.1.5:11211 inter=192.168.1.5"
+
 # listener_set / unsafe / safe_tcp
 line="tcp=127.0.0.1:1,*:2,10.0.0.1:3,8.8.8.8:4,[fd00::1]:5,[::]:6,db:7,0.0.0.0:8 udp=127.0.0.1:9 inter=x"
 check "unsafe" "$(unsafe "$line" | tr '\n' ' ')" "tcp *:2 tcp 0.0.0.0:8 tcp 8.8.8.8:4 tcp [::]:6 tcp db:7 udp 127.0.0.1:9 "
