@@ -98,6 +98,46 @@ static int publish(int base_fd, const char *tmp, int tmp_fd, Backup *b) {
         return -EEXIST;
 }
 
+/* The first parent directory of PATH that does not exist in ROOT, which a
+ * write of PATH will create (NULL: all exist). */
+static int first_missing_parent(const char *root, const char *path, char **ret) {
+        for (const char *s = strchr(path + 1, '/'); s; s = strchr(s + 1, '/')) {
+                _cleanup_free_ char *dir = strndup(path, (size_t) (s - path));
+                _cleanup_close_ int fd = -1;
+                int r;
+
+                if (!dir)
+                        return -ENOMEM;
+                r = root_open_dir(root, dir, 0, &fd);
+                if (r == -ENOENT) {
+                        *ret = TAKE_PTR(dir);
+                        return 0;
+                }
+                if (r < 0)
+                        return r;
+        }
+        *ret = NULL;
+        return 0;
+}
+
+/* Removes the directories ABSENT_FROM and below on the way to PATH, deepest
+ * first, where they are empty: what a write of PATH created. */
+static void remove_created_dirs(int root_fd, const char *path, const char *absent_from) {
+        _cleanup_free_ char *dir = strdup(path);
+        char *s;
+
+        if (!dir || !absent_from)
+                return;
+        while ((s = strrchr(dir, '/')) && s > dir && strlen(dir) > strlen(absent_from)) {
+                _cleanup_close_ int dfd = -1;
+                _cleanup_free_ char *name = NULL;
+                *s = '\0';
+                if (chase(root_fd, dir, CHASE_NOSYMLINKS, &dfd, &name, NULL) < 0 ||
+                    unlinkat(dfd, name, AT_REMOVEDIR) < 0)
+                        return;
+        }
+}
+
 int backup_create(const char *root, const BackupSource *sources, size_t n, Backup **ret, ErrorInfo *e) {
         _cleanup_(backup_freep) Backup *b = NULL;
         _cleanup_free_ char *base = path_join(root, BACKUP_DIR), *tmp = NULL;
@@ -107,6 +147,9 @@ int backup_create(const char *root, const BackupSource *sources, size_t n, Backu
         if (!base)
                 return -ENOMEM;
         r = backup_new(sources, n, &b);
+        for (size_t i = 0; r >= 0 && i < b->n_files; i++)
+                if (b->files[i].absent)
+                        r = first_missing_parent(root, b->files[i].path, &b->files[i].absent_from);
         if (r < 0)
                 return r;
         r = root_open_dir(root, BACKUP_DIR, CHASE_MKDIR, &base_fd);
@@ -339,6 +382,8 @@ int backup_restore(const char *root, const Backup *b, ErrorInfo *e) {
                         else if (unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT)
                                 r = -errno;
                 }
+                if (r >= 0 && f->absent)
+                        remove_created_dirs(root_fd, f->path, f->absent_from);
                 if (r == -ENOENT && f->absent) /* not even its directory: nothing to remove */
                         r = 0;
                 if (r < 0)

@@ -44,8 +44,11 @@ typedef struct BackupFile {
         char *text;         /* the copy's bytes, checked against sha256 */
         size_t size;
         /* There was no such file (a drop-in apply created): no copy, and
-         * a restore removes the file. */
+         * a restore removes the file, and the directories from
+         * ABSENT_FROM (the first of its parents that was missing, or NULL)
+         * down, which apply made for it. */
         bool absent;
+        char *absent_from;
 } BackupFile;
 
 typedef struct Backup {

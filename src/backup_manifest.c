@@ -28,6 +28,7 @@ void backup_free(Backup *b) {
                 free(b->files[i].path);
                 free(b->files[i].copy);
                 free(b->files[i].text);
+                free(b->files[i].absent_from);
         }
         free(b->files);
         free(b->id);
@@ -59,6 +60,8 @@ json_object *backup_file_to_json(const BackupFile *f, bool with_copy) {
         json_object_object_add(o, "path", json_object_new_string(f->path));
         if (f->absent) {
                 json_object_object_add(o, "absent", json_object_new_boolean(true));
+                if (f->absent_from)
+                        json_object_object_add(o, "absent_from", json_object_new_string(f->absent_from));
                 return o;
         }
         if (with_copy)
@@ -192,8 +195,14 @@ static int read_entry(Backup *b, const Profile *p, int id_fd, json_object *o, si
         if (json_object_object_get_ex(o, "absent", &absent)) {
                 if (!json_object_is_type(absent, json_type_boolean) || !json_object_get_boolean(absent))
                         return mark(b, BACKUP_DAMAGED, "file entry %zu: 'absent' is not true", i + 1);
+                const char *from = string_field(o, "absent_from");
+                size_t fl = from ? strlen(from) : 0;
+                /* Only a parent of the file's own path may be removed. */
+                if (from && (!path_is_normal(from) || strncmp(path, from, fl) != 0 || path[fl] != '/' || fl < 2))
+                        return mark(b, BACKUP_DAMAGED, "file entry %zu: 'absent_from' is not a parent of its path", i + 1);
                 f->absent = true;
-                return (f->path = strdup(path)) && (f->copy = backup_copy_path(b->id, path)) ? 0 : -ENOMEM;
+                return (f->path = strdup(path)) && (f->copy = backup_copy_path(b->id, path)) &&
+                       (!from || (f->absent_from = strdup(from))) ? 0 : -ENOMEM;
         }
         if (!int_field(o, "mode", 0, 07777, &mode))
                 return mark(b, BACKUP_DAMAGED, "file entry %zu: 'mode' is not a number from 0 to 07777", i + 1);

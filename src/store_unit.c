@@ -146,13 +146,63 @@ static bool chains_to_variable(const Profile *p, const UnitExec *x) {
         return uses;
 }
 
+/* Whether argv word J comes from an Environment= variable set in source S
+ * (S UNIT_NO_SOURCE: any, then *S becomes it) and used once. */
+static bool from_env_in(const UnitExec *x, size_t j, size_t *s) {
+        const UnitEnv *v = j < x->argc ? x->argv[j].var : NULL;
+
+        if (!v || v->source == UNIT_NO_SOURCE || unit_var_uses(x, v) != 1 || (*s != UNIT_NO_SOURCE && *s != v->source))
+                return false;
+        *s = v->source;
+        return true;
+}
+
+/* The admin's own file that sets every listener option of D's command line
+ * through Environment= variables (Puppet's override of LISTEN), so that
+ * editing those assignments does it all; UNIT_NO_SOURCE for none. Where
+ * -l or -U is missing, the addition must go into the last word's variable. */
+static size_t env_source_of(const UnitData *d) {
+        const UnitExec *x = &d->exec;
+        _cleanup_free_ McArgPos *pos = NULL;
+        _cleanup_free_ char **words = calloc(x->argc ?: 1, sizeof *words);
+        _cleanup_free_ unsigned *lines = calloc(x->argc ?: 1, sizeof *lines);
+        ArgList args = {};
+        size_t s = UNIT_NO_SOURCE, last;
+        bool l = false, u = false, ok = true;
+
+        if (!words || !lines)
+                return UNIT_NO_SOURCE;
+        for (size_t j = 1; j < x->argc; j++)
+                words[j - 1] = x->argv[j].word;
+        if (mcargv_parse(words, x->argc - 1, lines, &args, &pos, NULL) < 0)
+                return UNIT_NO_SOURCE;
+        for (size_t i = 0; i < args.n && ok; i++)
+                if (args.v[i].letter && strchr(LISTEN_LETTERS, args.v[i].letter)) {
+                        ok = from_env_in(x, pos[i].word + 1, &s) && from_env_in(x, pos[i].value + 1, &s);
+                        l = l || args.v[i].letter == 'l';
+                        u = u || args.v[i].letter == 'U';
+                }
+        args_free(args.v, args.n);
+        last = x->argc - 1;
+        if (!ok || s == UNIT_NO_SOURCE || !d->unit->sources[s].own || d->unit->sources[s].ours)
+                return UNIT_NO_SOURCE;
+        if (!(l && u) && !(x->argv[last].token == x->n_tokens - 1 && from_env_in(x, last, &s)))
+                return UNIT_NO_SOURCE;
+        return s;
+}
+
 /* Where the edit of D goes: the file of its ExecStart= when that is the
- * admin's own, else memharden's drop-in. */
+ * admin's own; else the admin's own file that sets its listener options;
+ * else memharden's drop-in. */
 static size_t target_of(const UnitData *d) {
         const Unit *u = d->unit;
+        size_t s;
 
-        if (u->sources[d->exec.source].own)
+        if (u->sources[d->exec.source].own && !u->sources[d->exec.source].ours)
                 return d->exec.source;
+        s = env_source_of(d);
+        if (s != UNIT_NO_SOURCE)
+                return s;
         for (size_t i = 0; i < u->n_sources; i++)
                 if (u->sources[i].ours)
                         return i;

@@ -93,20 +93,6 @@ static bool token_changed(const UnitData *d, const Plan *p, size_t k) {
         return false;
 }
 
-/* How many words of the command line use variable V: $NAME alone, or
- * ${NAME} anywhere; one whose value changes must be used once only. */
-static size_t uses_of(const UnitData *d, const UnitEnv *v) {
-        char curly[300];
-        size_t n = 0;
-
-        snprintf(curly, sizeof curly, "${%s", v->name);
-        for (size_t k = 1; k < d->exec.n_tokens; k++) {
-                const char *w = d->exec.tokens[k].word;
-                n += (w[0] == '$' && streq_ptr(w + 1, v->name)) || strstr(w, curly);
-        }
-        return n;
-}
-
 /* The first argv word of token K, and one past its last. */
 static void token_words(const UnitData *d, size_t k, size_t *ret_a, size_t *ret_b) {
         size_t a = d->exec.argc, b = a;
@@ -237,7 +223,9 @@ static int to_text(const UnitEntry *en, size_t start, size_t end, size_t *ret_st
 typedef struct Render {
         const UnitData *d;
         const Plan *p;
-        bool inplace, env_form;
+        bool inplace;               /* the target is the admin's own file, edited where the words are */
+        bool exec_here;             /* ... and holds the ExecStart= (else only its Environment= changes) */
+        bool env_form;
         const UnitEnv *append_var;  /* the variable the additions join, or NULL */
         Splices exec;               /* in the ExecStart= value */
         Splices text;               /* in the target's text (in place) */
@@ -245,7 +233,7 @@ typedef struct Render {
 } Render;
 
 static bool env_editable(const Render *x, const UnitEnv *v) {
-        return v && v->source != UNIT_NO_SOURCE && uses_of(x->d, v) == 1 && (!x->inplace || v->source == x->d->target);
+        return v && v->source != UNIT_NO_SOURCE && unit_var_uses(&x->d->exec, v) == 1 && (!x->inplace || v->source == x->d->target);
 }
 
 /* Where the additions go and whether the drop-in can be Environment= lines. */
@@ -313,6 +301,8 @@ static int change_token(Render *x, size_t k) {
                 return r;
         if (env_editable(x, var) && (x->inplace || x->env_form))
                 return set_env(x, var, words, n);
+        if (x->inplace && !x->exec_here)
+                return -EINVAL; /* unit_store.c chose this file for its assignments alone */
         r = join_words(words, n, true, &repl);
         return r < 0 ? r : splice_add(&x->exec, d->exec.tokens[k].start, d->exec.tokens[k].end, repl);
 }
@@ -326,6 +316,8 @@ static int append_words(Render *x) {
 
         if (x->p->n_added == 0 || x->append_var)
                 return 0;
+        if (x->inplace && !x->exec_here)
+                return -EINVAL;
         r = join_words(x->p->added, x->p->n_added, true, &joined);
         if (r < 0)
                 return r;
@@ -373,7 +365,8 @@ int unit_edit(const UnitData *d, const Edit *edits, size_t n_edits, char **ret_t
         _cleanup_free_ char *env_lines = NULL;
         size_t env_size = 0;
         Plan p = {};
-        Render x = { .d = d, .p = &p, .inplace = d->target == d->exec.source };
+        Render x = { .d = d, .p = &p, .inplace = !d->unit->sources[d->target].ours,
+                     .exec_here = d->target == d->exec.source };
         int r;
 
         x.env_lines = open_memstream(&env_lines, &env_size);

@@ -4,11 +4,11 @@
 /*
  * The edit of a unit's command line (store_unit.c's render): pure, from
  * what the store read of the unit. Where the words go:
- *   - in place, in the target file (the one holding the ExecStart= in
- *     effect, the admin's own): each changed word spliced where it was
- *     read, an Environment= assignment of the same file rewritten, a $NAME
- *     from elsewhere replaced by its new words, additions after the last
- *     word;
+ *   - in place, in the target file (the admin's own, holding the
+ *     ExecStart= in effect or every variable the listener options come
+ *     from): each changed word spliced where it was read, an Environment=
+ *     assignment of the same file rewritten, a $NAME from elsewhere
+ *     replaced by its new words, additions after the last word;
  *   - else appended to memharden's drop-in: Environment= lines where every
  *     changed word is a piece of an Environment= variable used once, else
  *     an ExecStart= reset and the whole edited command line.

@@ -258,3 +258,15 @@ int unit_exec_build(const Unit *u, const UnitVar *file_vars, const char *const *
         *ret = x;
         return 0;
 }
+
+size_t unit_var_uses(const UnitExec *x, const UnitEnv *v) {
+        char curly[300];
+        size_t n = 0;
+
+        snprintf(curly, sizeof curly, "${%s", v->name);
+        for (size_t k = 1; k < x->n_tokens; k++) {
+                const char *w = x->tokens[k].word;
+                n += (w[0] == '$' && streq_ptr(w + 1, v->name)) || strstr(w, curly);
+        }
+        return n;
+}

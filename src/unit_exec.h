@@ -54,6 +54,10 @@ void unit_exec_done(UnitExec *x);
  * '-' one. Borrowed from U's entries (specifiers resolved: malloc()ed). */
 int unit_env_files(const Unit *u, char ***ret_paths, bool **ret_optional, size_t *ret_n);
 
+/* How many words of X's command line use V: $NAME alone, or ${NAME}
+ * anywhere. A variable whose value an edit changes must be used once. */
+size_t unit_var_uses(const UnitExec *x, const UnitEnv *v);
+
 /* The command line of U. FILE_VARS[i] (N_FILE_VARS) are the variables of
  * the EnvironmentFile= files in order, FILE_OF[i] naming each one's file.
  * -ENOEXEC with *RET_WHY (static) when U has no ExecStart=, more than one,

@@ -13,10 +13,14 @@
 #include "rootfs.h"
 #include "util.h"
 
-/* systemd's unit search path for the system manager, in order. */
+/* systemd 252's unit search path for the system manager, in order, as
+ * `systemd-analyze unit-paths` gives it on Debian 12, less the generators'
+ * directories (their output exists only on a booted system). */
 static const char *const unit_dirs[] = {
-        UNIT_ADMIN_DIR, "/run/systemd/system", "/usr/local/lib/systemd/system",
-        "/usr/lib/systemd/system", "/lib/systemd/system",
+        "/etc/systemd/system.control", "/run/systemd/system.control", "/run/systemd/transient",
+        UNIT_ADMIN_DIR,                "/etc/systemd/system.attached", "/run/systemd/system",
+        "/run/systemd/system.attached", "/usr/local/lib/systemd/system", "/lib/systemd/system",
+        "/usr/lib/systemd/system",
 };
 
 static void source_done(UnitSource *s) {
@@ -64,13 +68,17 @@ int unit_source_set_text(UnitSource *s, const char *text, unsigned *ret_line) {
         return 0;
 }
 
-/* Whether PATH inside the root is a link to /dev/null: a masked unit. */
-static bool masked(int root_fd, const char *path) {
+/* Whether PATH inside the root masks its unit: a link to /dev/null, or
+ * an empty file. */
+static bool masked(const char *root, int root_fd, const char *path) {
         _cleanup_close_ int dir_fd = -1;
-        _cleanup_free_ char *name = NULL, *resolved = NULL;
+        _cleanup_free_ char *name = NULL, *resolved = NULL, *text = NULL;
+        size_t size = 1;
 
-        return chase(root_fd, path, CHASE_NONEXISTENT, &dir_fd, &name, &resolved) >= 0 &&
-               streq_ptr(resolved, "/dev/null");
+        if (chase(root_fd, path, CHASE_NONEXISTENT, &dir_fd, &name, &resolved) >= 0 &&
+            streq_ptr(resolved, "/dev/null"))
+                return true;
+        return root_read_file(root, path, &text, &size, NULL) >= 0 && size == 0;
 }
 
 /* Where a unit file does not parse: its path and line. */
@@ -107,21 +115,22 @@ static int add_source(Unit *u, const char *root, const char *path, bool own, siz
 }
 
 /* The fragment: NAME in the first directory that has it, else (an
- * instance) the template there. -ENOENT for none or a masked one. */
+ * instance) the template in the first that has that. -ENOENT for none or
+ * a masked one. */
 static int load_fragment(Unit *u, const char *root, int root_fd, size_t *cap, LoadError *err) {
         _cleanup_free_ char *template = NULL;
         int r;
 
         if (u->instance && asprintf(&template, "%s@.service", u->prefix) < 0)
                 return -ENOMEM;
-        for (size_t d = 0; d < ELEMENTSOF(unit_dirs); d++)
-                for (int t = 0; t < (template ? 2 : 1); t++) {
+        for (int t = 0; t < (template ? 2 : 1); t++)
+                for (size_t d = 0; d < ELEMENTSOF(unit_dirs); d++) {
                         _cleanup_free_ char *path = NULL;
                         if (asprintf(&path, "%s/%s", unit_dirs[d], t ? template : u->name) < 0)
                                 return -ENOMEM;
-                        if (masked(root_fd, path))
+                        if (masked(root, root_fd, path))
                                 return -ENOENT;
-                        r = add_source(u, root, path, d == 0 && !t, cap, err);
+                        r = add_source(u, root, path, streq_ptr(unit_dirs[d], UNIT_ADMIN_DIR) && !t, cap, err);
                         if (r != 0)
                                 return r;
                 }
@@ -129,9 +138,10 @@ static int load_fragment(Unit *u, const char *root, int root_fd, size_t *cap, Lo
 }
 
 /* The drop-in directories of U, most specific first: its own, its
- * template's, and those of its dashed prefixes ("a-b-.service.d"). */
+ * template's, those of its dashed prefixes ("a-b-.service.d", for an
+ * instance "a-@.service.d"), and every service's "service.d". */
 static int dropin_dirs(const Unit *u, char ***ret, size_t *ret_n) {
-        char **v = calloc(strlen(u->name) + 3, sizeof *v);
+        char **v = calloc(strlen(u->name) + 4, sizeof *v);
         size_t n = 0;
 
         if (!v)
@@ -141,8 +151,10 @@ static int dropin_dirs(const Unit *u, char ***ret, size_t *ret_n) {
         if (u->instance && asprintf(&v[n++], "%s@.service.d", u->prefix) < 0)
                 goto oom;
         for (const char *p = strchr(u->prefix, '-'); p; p = strchr(p + 1, '-'))
-                if (asprintf(&v[n++], "%.*s-.service.d", (int) (p - u->prefix), u->prefix) < 0)
+                if (asprintf(&v[n++], "%.*s-%s.service.d", (int) (p - u->prefix), u->prefix, u->instance ? "@" : "") < 0)
                         goto oom;
+        if (asprintf(&v[n++], "service.d") < 0)
+                goto oom;
         *ret = v;
         *ret_n = n;
         return 0;
@@ -214,14 +226,19 @@ static int load_dropins(Unit *u, const char *root, size_t *cap, LoadError *err) 
         size_t n = 0, vcap = 0, n_dirs = 0;
         int r;
 
+        /* The unit's own directories in each search directory, then
+         * service.d in each: a name found earlier masks the same name
+         * later. */
         r = dropin_dirs(u, &dirs, &n_dirs);
-        for (size_t d = 0; r >= 0 && d < ELEMENTSOF(unit_dirs); d++)
-                for (size_t k = 0; r >= 0 && k < n_dirs; k++) {
+        for (size_t pass = 0; pass < 2; pass++)
+                for (size_t d = 0; r >= 0 && d < ELEMENTSOF(unit_dirs); d++)
+                        for (size_t k = pass ? n_dirs - 1 : 0; r >= 0 && k < (pass ? n_dirs : n_dirs - 1); k++) {
                         _cleanup_free_ char *dir = NULL;
                         if (asprintf(&dir, "%s/%s", unit_dirs[d], dirs[k]) < 0)
                                 r = -ENOMEM;
                         else
-                                r = scan_dropins(root, dir, d == 0 && k == 0, &v, &n, &vcap);
+                                r = scan_dropins(root, dir, streq_ptr(unit_dirs[d], UNIT_ADMIN_DIR) && k == 0, &v,
+                                                 &n, &vcap);
                 }
         if (r >= 0)
                 r = add_ours(u, &v, &n, &vcap);

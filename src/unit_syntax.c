@@ -66,13 +66,13 @@ static int take_line(Logical *l, bool *in_service, UnitEntry **v, size_t *n, siz
         if (a == b)
                 return 0;
         if (l->s[a] == '[') {
+                if (l->s[b - 1] != ']') /* systemd refuses to load the unit */
+                        return -EINVAL;
                 *in_service = b - a == 9 && memcmp(l->s + a, "[Service]", 9) == 0;
                 return 0;
         }
         eq = a + strcspn(l->s + a, "=");
-        if (eq >= b)
-                return -EINVAL;
-        if (!*in_service)
+        if (eq >= b || !*in_service) /* systemd warns of a line without '=' and goes on */
                 return 0;
         if (!GREEDY_REALLOC(*v, *cap, *n + 1))
                 return -ENOMEM;
@@ -145,8 +145,9 @@ static int hexval(char c) {
 }
 
 /* The C escape at P (after the backslash) into OUT; its length, or
- * -EINVAL for one cunescape_one() does not know. \u and \U are refused:
- * no memcached option needs them. */
+ * -EINVAL for one cunescape_one() does not know (the caller keeps it as
+ * written, as systemd does). \u and \U are not decoded: no memcached option
+ * needs them. */
 static int unescape_one(const char *p, char *out) {
         static const char simple[] = "a\ab\bf\fn\nr\rt\tv\v\\\\\"\"''s ";
         for (const char *s = simple; *s; s += 2)
@@ -184,8 +185,12 @@ static int next_word(const char *value, bool cunescape, size_t *pos, UnitWord *r
                         w[k++] = value[i];
                 } else if (value[i] == '\\') {
                         int m = value[i + 1] ? unescape_one(value + i + 1, &w[k]) : -EINVAL;
-                        if (m < 0)
+                        if (m < 0 && !value[i + 1])
                                 return m;
+                        if (m < 0) { /* an escape systemd does not know stays as written */
+                                w[k++] = value[i];
+                                continue;
+                        }
                         k++;
                         i += m;
                 } else if (quote && value[i] == quote)

@@ -30,8 +30,9 @@ typedef struct UnitEntry {
 
 void unit_entries_free(UnitEntry *v, size_t n);
 
-/* The [Service] entries of TEXT in order. -EINVAL (RET_LINE: where) for a
- * line systemd would not take either: no '=' outside a section header. */
+/* The [Service] entries of TEXT in order; a line without '=' is passed
+ * over, as systemd does (with a warning). -EINVAL (RET_LINE: where) for a
+ * section header without its ']', which makes systemd refuse the unit. */
 int unit_parse(const char *text, UnitEntry **ret, size_t *ret_n, unsigned *ret_line);
 
 /* One word of a value: the word as systemd reads it, and where it was in
@@ -46,8 +47,8 @@ void unit_words_free(UnitWord *v, size_t n);
 /* VALUE split into words with quotes, as extract_first_word() with
  * EXTRACT_UNQUOTE does: with CUNESCAPE (ExecStart=, Environment=) C
  * escapes are decoded, else (a $NAME's value on the command line) a
- * backslash keeps the next character. -EINVAL for an unknown escape or an
- * open quote. */
+ * backslash keeps the next character. An escape systemd does not know stays
+ * as written; -EINVAL for an open quote or a backslash at the end. */
 int unit_split(const char *value, bool cunescape, UnitWord **ret, size_t *ret_n);
 
 /* What the specifiers of a service expand to. */

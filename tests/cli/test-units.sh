@@ -17,7 +17,7 @@ V=/usr/lib/systemd/system
 
 # snapshot R: a copy of R's etc and usr to compare against, backups aside
 snapshot() { rm -rf "$TMP/snap"; mkdir -p "$TMP/snap"; cp -a "$1/etc" "$1/usr" "$TMP/snap/" 2>/dev/null || cp -a "$1/etc" "$TMP/snap/"; }
-same_tree() { diff -r "$TMP/snap/etc" "$1/etc" >/dev/null && { [ ! -d "$1/usr" ] || diff -r "$TMP/snap/usr" "$1/usr" >/dev/null; }; }
+same_tree() { diff -r --no-dereference "$TMP/snap/etc" "$1/etc" >/dev/null && { [ ! -d "$1/usr" ] || diff -r --no-dereference "$TMP/snap/usr" "$1/usr" >/dev/null; }; }
 
 # written R FILE...: what apply wrote, as the dry run would show it
 written() {
@@ -55,7 +55,7 @@ unit_case() {
 $preview
 ---- written:
 $(written "$R" "$@")"; return; }
-        diff -r "$TMP/snap/usr" "$R/usr" >/dev/null 2>&1 || [ ! -d "$R/usr" ] || { fail "a vendor unit was edited"; return; }
+        diff -r --no-dereference "$TMP/snap/usr" "$R/usr" >/dev/null 2>&1 || [ ! -d "$R/usr" ] || { fail "a vendor unit was edited"; return; }
         after=$("$MCARGS" --unit-listeners "$R" "$unit")
         [ -z "$(unsafe "$after")" ] || { fail "still exposed after apply: $(unsafe "$after" | tr '\n' ' ')(oracle: $after)"; return; }
         missing=$(comm -23 <(safe_tcp "$before") <(listener_set "$after"))
@@ -66,7 +66,7 @@ $(written "$R" "$@")"; return; }
         { expect_rc 0 && expect_err "unchanged"; } || return
         run rollback --no-restart --root "$R"
         expect_rc 0 || return
-        same_tree "$R" || { fail "rollback did not put the tree back: $(diff -r "$TMP/snap/etc" "$R/etc")"; return; }
+        same_tree "$R" || { fail "rollback did not put the tree back: $(diff -r --no-dereference "$TMP/snap/etc" "$R/etc")"; return; }
         ok
 }
 
@@ -97,7 +97,7 @@ unit_case "Puppet's instance with its own override: edited in place" debian-hard
 mkdir -p "\$R$S/multi-user.target.wants" "\$R$S/memcached@11212.service.d"
 printf '%s\n' '$PUPPET' >"\$R$S/memcached@.service"
 ln -s $S/memcached@.service "\$R$S/multi-user.target.wants/memcached@11212.service"
-printf '[Service]\nEnvironment="LISTEN=-l 10.0.0.5,0.0.0.0"\n' >"\$R$S/memcached@11212.service.d/override.conf"
+printf '[Service]\nEnvironment="LISTEN=-l 10.0.0.5,0.0.0.0" "OPTIONS=-U 11212"\n' >"\$R$S/memcached@11212.service.d/override.conf"
 EOF
 
 unit_case "Chef's own unit, ExecStart over continued lines: edited in place" debian-hardened \
