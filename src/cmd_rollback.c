@@ -27,6 +27,7 @@ static int compare(const Context *c, const Backup *b, Report *report, struct sta
                         sha256_hex(now, size, sum);
                 /* A file the backup says was absent changed if it is there. */
                 f->changed = b->files[i].absent ? now != NULL : strcmp(sum, b->files[i].sha256) != 0;
+                f->created = b->files[i].absent;
                 f->text = TAKE_PTR(now);
                 report->changed = report->changed || f->changed;
         }

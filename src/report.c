@@ -78,7 +78,11 @@ static void print_changes(const Report *r, FILE *out, FILE *err, bool quiet) {
                 else if (r->dry_run)
                         fprintf(err, "%s: would change (dry run, nothing written)\n", f->path);
                 else if (strcmp(r->command, "rollback") == 0)
-                        fprintf(err, "%s: restored from %s\n", f->path, f->backup ?: "-");
+                        if (f->created) /* the backup says there was no such file */
+                                fprintf(err, "%s: removed, as it was not there before backup %s\n", f->path,
+                                        r->backup_id ?: "-");
+                        else
+                                fprintf(err, "%s: restored from %s\n", f->path, f->backup ?: "-");
                 else
                         fprintf(err, "%s: changed, backup %s\n", f->path, f->backup ?: "-");
                 if (f->has_service)

@@ -269,8 +269,11 @@ static int unit_store_load(Config *c, ErrorInfo *e) {
                 return error_set(e, r, "parse", real ?: "unit", line, "fix the line; 'systemd-analyze verify' says more",
                                  "a line that is no section header, comment or KEY=VALUE, which systemd refuses too");
         }
-        if (r < 0)
-                return error_set(e, r, "read", "systemd units", 0, NULL, "%s", strerror(-r));
+        if (r < 0) {
+                _cleanup_free_ char *real = path ? path_join(c->root, path) : NULL;
+                return error_set(e, r, "read", real ?: "systemd units", 0, NULL, "%s",
+                                 r == -EBADF ? "not a regular file" : strerror(-r));
+        }
         for (; i < n && r >= 0; i++)
                 r = add_unit(c, TAKE_PTR(units[i]), e);
         for (; i < n; i++) /* after a failure */

@@ -95,8 +95,11 @@ static int add_source(Unit *u, const char *root, const char *path, bool own, siz
         r = root_read_file(root, path, &s.text, NULL, &s.st);
         if (r == -ENOENT)
                 return 0;
-        if (r < 0)
+        if (r < 0) {
+                free(err->path);
+                err->path = strdup(path);
                 return r;
+        }
         if (!(s.path = strdup(path)) || !GREEDY_REALLOC(u->sources, *cap, u->n_sources + 1)) {
                 source_done(&s);
                 return -ENOMEM;

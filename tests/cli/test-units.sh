@@ -167,4 +167,28 @@ snapshot "$R"
 run apply --root "$R"
 { expect_rc 3 && expect_err "memcached_x.service" && same_tree "$R"; } && ok
 
+# Hostile images: a unit that is a FIFO is refused before it can block;
+# a link out of the root means the image's own file, here none.
+test_begin "units: a FIFO for a unit is refused, a link leads nowhere outside the root"
+R=$(root debian-hardened)
+mkdir -p "$R$S"
+mkfifo "$R$S/memcached_x.service"
+run check --root "$R"
+{ expect_rc 3 && expect_err "memcached_x.service': not a regular file"; } || true
+if [ "$RC" = 3 ]; then
+        rm "$R$S/memcached_x.service"
+        ln -s ../../../../../../etc/passwd "$R$S/memcached_y.service"
+        run check --root "$R"
+        expect_rc 0 && ok
+fi
+
+test_begin "units: rollback says it removed the drop-in it had created"
+R=$(root debian-hardened)
+mkdir -p "$R$V"
+printf '[Service]\nExecStart=/usr/bin/memcached -l 0.0.0.0\n' >"$R$V/memcached-extra.service"
+run apply --no-restart --root "$R"
+expect_rc 0 && run rollback --no-restart --root "$R" && expect_rc 0 &&
+        expect_err "memcached-extra.service.d/50-memharden.conf: removed, as it was not there before backup" &&
+        [ ! -e "$R$S" ] && ok || fail "rollback left $(find "$R/etc/systemd" 2>/dev/null | tr '\n' ' ')"
+
 finish
