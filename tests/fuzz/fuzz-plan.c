@@ -2,9 +2,12 @@
 /*
  * libFuzzer harness over load -> plan -> preview -> render -> re-parse.
  *
- * Input: the first byte picks the profile by its parity (even: debian's
- * /etc/memcached.conf, odd: rhel's /etc/sysconfig/memcached; the seeds use
- * 'd' and 's'), the rest is the config file's bytes. Each input is planned
+ * Input: the first byte picks what the rest is: 'u', a systemd unit of the
+ * admin's (/etc/systemd/system/memcached_fuzz.service, edited in place),
+ * 'v', a vendor unit (/usr/lib/systemd/system/memcached_fuzz.service, so
+ * the edit is memharden's drop-in), both on the arch profile; any other by
+ * its parity (even: debian's /etc/memcached.conf, odd: rhel's
+ * /etc/sysconfig/memcached; the seeds use 'd' and 's'). Each input is planned
  * as a dry run (PLAN_DIFF) and as apply plans it (PLAN_WRITE), and these
  * must hold, or the harness names the property on stderr and traps:
  *   (a) both succeed or both fail, with the same error code;
@@ -60,6 +63,10 @@ static void root_remove(void) {
                 (void) nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+#define UNIT_OWN "/etc/systemd/system/memcached_fuzz.service"
+#define UNIT_VENDOR "/usr/lib/systemd/system/memcached_fuzz.service"
+#define UNIT_DROPIN "/etc/systemd/system/memcached_fuzz.service.d/50-memharden.conf"
+
 /* Replaces the file at PATH inside the root with DATA. No fsync: the root is
  * scratch, and the fuzzer writes it thousands of times a minute. */
 static int write_config(const char *path, const void *data, size_t size) {
@@ -114,7 +121,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
         /* The layout of tests/fixtures/{debian,rhel}-exposed; the profile is
          * passed explicitly, so no os-release is needed. */
-        if (make_dir("/etc") < 0 || make_dir("/etc/sysconfig") < 0) {
+        if (make_dir("/etc") < 0 || make_dir("/etc/sysconfig") < 0 || make_dir("/etc/systemd") < 0 ||
+            make_dir("/etc/systemd/system") < 0 || make_dir("/etc/systemd/system/memcached_fuzz.service.d") < 0 ||
+            make_dir("/usr") < 0 || make_dir("/usr/lib") < 0 || make_dir("/usr/lib/systemd") < 0 ||
+            make_dir("/usr/lib/systemd/system") < 0) {
                 fprintf(stderr, "memharden-fuzz: cannot make the directories of %s: %m\n", root);
                 abort();
         }
@@ -268,6 +278,28 @@ static void check_idempotent(const ConfigFile *f, const char *text) {
         report_done(&report);
 }
 
+/* Removes PATH inside the root, if it is there. */
+static void remove_file(const char *path) {
+        char full[PATH_MAX];
+
+        if (snprintf(full, sizeof full, "%s%s", root, path) < (int) sizeof full)
+                (void) unlink(full);
+}
+
+/* The file input byte KIND says the rest is, with cur_profile set; no unit
+ * file of an earlier input is left. */
+static const char *input_path(uint8_t kind) {
+        remove_file(UNIT_OWN);
+        remove_file(UNIT_VENDOR);
+        remove_file(UNIT_DROPIN);
+        if (kind == 'u' || kind == 'v') {
+                cur_profile = profile_by_name("arch");
+                return kind == 'u' ? UNIT_OWN : UNIT_VENDOR;
+        }
+        cur_profile = profile_by_name(kind % 2 == 0 ? "debian" : "rhel");
+        return cur_profile->config;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         _cleanup_(config_freep) Config *c_diff = NULL, *c_write = NULL;
         Report diff = {}, written = {};
@@ -276,13 +308,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         if (size < 1 || size - 1 > 64 * 1024) /* a config is a few hundred bytes */
                 return -1;
-        cur_profile = profile_by_name(data[0] % 2 == 0 ? "debian" : "rhel");
-        if (!cur_profile)
-                abort();
+        const char *path = input_path(data[0]);
         cur_data = data + 1;
         cur_size = size - 1;
-        if (write_config(cur_profile->config, cur_data, cur_size) < 0) {
-                fprintf(stderr, "memharden-fuzz: cannot write %s%s: %m\n", root, cur_profile->config);
+        if (write_config(path, cur_data, cur_size) < 0) {
+                fprintf(stderr, "memharden-fuzz: cannot write %s%s: %m\n", root, path);
                 abort();
         }
 
