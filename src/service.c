@@ -16,6 +16,9 @@
  * one that runs this host. */
 static const ServiceManagerOps *const managers[] = {
         &service_manager_systemd,
+        /* Before SysV: a Debian booted with OpenRC has the init script
+         * too, and then OpenRC is what runs it. */
+        &service_manager_openrc,
         &service_manager_sysv,
         &service_manager_none, /* always detected: the last row */
 };

@@ -16,8 +16,8 @@
 #include "service_report.h"
 
 /* The manager that runs this host: the first of service.c's table whose
- * detect() says so (systemd when booted with it, else SysV when the init
- * script is there, else none). service_manager_none when ROOT is set and
+ * detect() says so (systemd when booted with it, else OpenRC when booted
+ * with it, else SysV when the init script is there, else none). service_manager_none when ROOT is set and
  * not "/": another system's files, never this host's daemon. Never NULL. */
 const ServiceManagerOps *service_manager_detect(const char *root);
 

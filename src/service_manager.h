@@ -3,9 +3,10 @@
 
 /*
  * The one interface between the restart stage's dispatch (service.c) and a
- * service manager backend: service_systemd.c, service_sysv.c and
- * service_none.c each define one ServiceManagerOps and nothing else that is
- * not static. A backend calls down only (service_report.c, spawn-util.c, the
+ * service manager backend: service_systemd.c, service_openrc.c,
+ * service_sysv.c and service_none.c each define one ServiceManagerOps and
+ * nothing else that is not static (but for the pure helpers service_openrc.h
+ * declares for its unit test). A backend calls down only (service_report.c, spawn-util.c, the
  * verify_*.c readers), never back into service.c.
  *
  * Adding a manager: one file, service_NAME.c, that defines
@@ -36,7 +37,7 @@ typedef enum ServiceAction {
 } ServiceAction;
 
 typedef struct ServiceManagerOps {
-        /* The report's "manager": "systemd", "sysv", "none". */
+        /* The report's "manager": "systemd", "openrc", "sysv", "none". */
         const char *name;
         /* The hint when the daemon exits right after its restart. */
         const char *log_hint;
@@ -59,5 +60,6 @@ typedef struct ServiceManagerOps {
 
 /* The backends, each in its own service_NAME.c. */
 extern const ServiceManagerOps service_manager_systemd;
+extern const ServiceManagerOps service_manager_openrc;
 extern const ServiceManagerOps service_manager_sysv;
 extern const ServiceManagerOps service_manager_none;

@@ -27,7 +27,7 @@ typedef enum LiveState {
 /* "hardened", "exposed", "unverified"; NULL for LIVE_UNKNOWN. */
 const char *live_state_to_string(LiveState s);
 
-/* The manager's name, "systemd", "sysv"; "none" for NULL. */
+/* The manager's name, "systemd", "openrc", "sysv"; "none" for NULL. */
 const char *service_manager_to_string(const struct ServiceManagerOps *m);
 
 typedef struct ServiceReport {

@@ -5,8 +5,9 @@
  * Running a helper program, the only way memharden starts one: posix_spawn()
  * with a fixed argument vector and a fixed clean environment, its output
  * captured. Used by the restart stage (service_sysv.c runs the init script
- * through it); it calls nothing of memharden but util.c. Not "spawn.h":
- * src/ is on the include path, and that would hide <spawn.h>.
+ * through it, service_openrc.c rc-service); it calls nothing of memharden
+ * but util.c. Not "spawn.h": src/ is on the include path, and that would
+ * hide <spawn.h>.
  */
 
 /* Captured output beyond this is cut: only the report needs it. */

@@ -4,9 +4,10 @@
 /*
  * The /proc readers of the verify stage: memcached's processes, pid files,
  * a process's uids, and which of the host's sockets (verify_sockets.h) a
- * process holds open. Called by verify.c, and by service_sysv.c to find the
- * daemon its init script started. All functions return 0 or a negative errno
- * and write ret_* only on success; returned memory is owned by the caller.
+ * process holds open. Called by verify.c, and by service_sysv.c and
+ * service_openrc.c to find the daemon their manager started. All functions
+ * return 0 or a negative errno and write ret_* only on success; returned
+ * memory is owned by the caller.
  */
 
 #include <stdbool.h>

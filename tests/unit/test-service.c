@@ -455,12 +455,18 @@ END_TEST
 START_TEST(test_detect) {
         const ServiceManagerOps *m = service_manager_detect(NULL);
 
-        /* Whatever runs here, one of the three, and "/" is this host too. */
-        ck_assert(m == &service_manager_systemd || m == &service_manager_sysv || m == &service_manager_none);
+        /* Whatever runs here, one of the four, and "/" is this host too. */
+        ck_assert(m == &service_manager_systemd || m == &service_manager_openrc || m == &service_manager_sysv ||
+                  m == &service_manager_none);
         ck_assert_ptr_eq(service_manager_detect("/"), m);
         ck_assert_str_eq(service_manager_to_string(&service_manager_systemd), "systemd");
         ck_assert(!service_manager_none.tracks_daemon);
         ck_assert(service_manager_sysv.tracks_daemon && service_manager_systemd.tracks_daemon);
+        ck_assert_str_eq(service_manager_to_string(&service_manager_openrc), "openrc");
+        /* OpenRC only where its boot left the softlevel: a host with the
+         * package installed and the SysV script keeps SysV. */
+        if (access("/run/openrc/softlevel", F_OK) < 0)
+                ck_assert_ptr_ne(m, &service_manager_openrc);
 }
 END_TEST
 
