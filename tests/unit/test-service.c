@@ -353,7 +353,7 @@ START_TEST(test_other_root_skips_backend) {
         ck_assert_ptr_nonnull(strstr(r.message, "the configuration under /srv/image was changed"));
         ck_assert_ptr_nonnull(strstr(r.message, "next start"));
 
-        ck_assert_int_eq(service_live_state_with(&fake_stopped, p, "/srv/image", NULL, &r, &e), 0);
+        ck_assert_int_eq(service_live_state_with(&fake_stopped, p, "/srv/image", NULL, NULL, &r, &e), 0);
         ck_assert_uint_eq(fake.calls, 0);
         ck_assert_str_eq(r.message, "the live daemon is not checked for a root other than /");
         ck_assert_ptr_eq(service_manager_detect("/srv/image"), &service_manager_none);
@@ -368,7 +368,7 @@ START_TEST(test_live_state) {
         ErrorInfo e = {};
         pid_t daemon;
 
-        ck_assert_int_eq(service_live_state_with(&fake_stopped, p, NULL, NULL, &r, &e), 0);
+        ck_assert_int_eq(service_live_state_with(&fake_stopped, p, NULL, NULL, NULL, &r, &e), 0);
         ck_assert_uint_eq(fake.calls, 1);
         ck_assert_int_eq(fake.action, SERVICE_READ);
         ck_assert(!r.active);
@@ -376,7 +376,7 @@ START_TEST(test_live_state) {
 
         daemon = holder_start(setup_unix);
         fake.daemon = daemon;
-        ck_assert_int_eq(service_live_state_with(&fake_running, p, NULL, "b", &r, &e), 0);
+        ck_assert_int_eq(service_live_state_with(&fake_running, p, NULL, "b", NULL, &r, &e), 0);
         holder_stop(daemon);
         ck_assert_uint_eq(fake.calls, 2);
         ck_assert_int_eq(fake.action, SERVICE_READ);
