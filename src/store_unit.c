@@ -90,7 +90,7 @@ static int read_env_file(Config *c, UnitData *d, const char *path, bool optional
                 r = envfile_readings(v, i + 1, v[i].name, &systemd, &shell);
                 if (r < 0 || !systemd || v[i].export)
                         continue;
-                if (!GREEDY_REALLOC(d->file_vars, d->n_file_vars, d->n_file_vars + 1) ||
+                if (!GREEDY_REALLOC(d->file_vars, d->cap_file_vars, d->n_file_vars + 1) ||
                     !(d->file_of = reallocarray(d->file_of, d->n_file_vars + 1, sizeof *d->file_of)))
                         return -ENOMEM;
                 d->file_vars[d->n_file_vars] = (UnitVar) { strdup(v[i].name), TAKE_PTR(systemd) };

@@ -27,7 +27,7 @@ typedef struct UnitData {
         size_t target;       /* the source an edit goes to */
         UnitVar *file_vars;  /* the EnvironmentFile= variables, as systemd reads them */
         char **file_of;
-        size_t n_file_vars;
+        size_t n_file_vars, cap_file_vars;
         UnitExec exec;       /* the command line as read */
         McArgPos *pos;       /* where each of the file's options is, in EXEC's words from argv[1] */
 } UnitData;
