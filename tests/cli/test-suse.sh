@@ -28,6 +28,18 @@ written=$(diff -u --label "a$CONF" --label "b$CONF" "$TMP/suse.orig" "$R$CONF")
 { [ "$(diff "$TMP/suse.orig" "$R$CONF" | grep -c '^[<>]')" = 2 ] || fail "more than MEMCACHED_PARAMS changed"; } &&
 { run check --root "$R"; expect_rc 0; } && ok
 
+test_begin "openSUSE's unit, its EnvironmentFile= read: the sysconfig file judged, MEMCACHED_PARAMS hardened"
+R=$(root suse-exposed)
+mkdir -p "$R/usr/lib/systemd/system"
+printf '[Service]\nEnvironmentFile=-/etc/sysconfig/memcached\nExecStart=%s\n' "$SUSE_EXEC" \
+        >"$R/usr/lib/systemd/system/memcached.service"
+cp "$R/usr/lib/systemd/system/memcached.service" "$TMP/suse.unit"
+run check --root "$R"
+{ expect_rc 1 && expect_out "$CONF:8: high udp-enabled"; } &&
+{ run apply --no-restart --root "$R"; expect_rc 0; } &&
+{ [[ $(suse_listeners "$R$CONF") == "tcp=127.0.0.1:11211 udp=off "* ]] || fail "oracle: $(suse_listeners "$R$CONF")"; } &&
+expect_same "$TMP/suse.unit" "$R/usr/lib/systemd/system/memcached.service" && ok
+
 test_begin "OPTIONS means nothing to openSUSE's unit and stays as it is"
 R=$(root suse-exposed)
 printf 'OPTIONS="-l 0.0.0.0"\nMEMCACHED_PARAMS="-l 127.0.0.1 -U 0"\nMEMCACHED_USER="memcached"\n' >"$R$CONF"

@@ -163,16 +163,19 @@ machine_wait_tcp() {
         fail "memcached does not answer on 127.0.0.1:$PORT"
 }
 
-main_pid() { in_machine systemctl show -p MainPID --value memcached.service; }
+# The main PID of UNIT (memcached.service by default) inside the container.
+main_pid() { in_machine systemctl show -p MainPID --value "${1:-memcached.service}"; }
 
-# Restarts memcached on its exposed config and records the amplification
-# and the main PID before memharden runs: sets BEFORE and PID0.
+# Restarts UNIT (memcached.service by default) on its exposed config and
+# records the amplification (on UDP_PORT, else PORT) and the main PID
+# before memharden runs: sets BEFORE and PID0.
 machine_start_exposed() {
-        in_machine systemctl restart memcached.service
+        local unit=${1:-memcached.service}
+        in_machine systemctl restart "$unit"
         machine_wait_tcp
-        BEFORE=$(in_machine "$T/mcprobe" udp-stats "$PORT") || fail "no UDP reply from the exposed memcached"
+        BEFORE=$(in_machine "$T/mcprobe" udp-stats "${UDP_PORT:-$PORT}") || fail "no UDP reply from the exposed memcached"
         echo "before: $BEFORE"
-        PID0=$(main_pid)
+        PID0=$(main_pid "$unit")
 }
 
 # memharden apply inside the container while a watcher measures how long
