@@ -60,6 +60,7 @@ typedef struct ConfigFile {
         void (*store_data_free)(void *data);
         bool absent;       /* no such file yet: apply creates it, rollback removes it */
         char *unit;        /* the unit that runs it, when a store knows (the unit store) */
+        char *label;       /* what findings name instead of PATH (a file not there yet), or NULL */
         bool unit_file;    /* a systemd unit file: the manager reloads before the restart */
 } ConfigFile;
 

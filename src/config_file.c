@@ -23,6 +23,7 @@ void config_file_done(ConfigFile *f) {
         free(f->text);
         free(f->input);
         free(f->unit);
+        free(f->label);
         if (f->store_data_free)
                 f->store_data_free(f->store_data);
         args_free(f->args, f->n_args);

@@ -140,7 +140,7 @@ static int judge_files(const Config *c, const char *listen, const HostTable *hos
                 int r;
 
                 if (!(fr->path = strdup(f->path)) || (f->instance && !(fr->instance = strdup(f->instance))) ||
-                    (f->unit && !(fr->unit = strdup(f->unit))))
+                    (f->unit && !(fr->unit = strdup(f->unit))) || (f->label && !(fr->label = strdup(f->label))))
                         return -ENOMEM;
                 fr->unit_file = f->unit_file;
                 fr->created = f->absent;

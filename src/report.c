@@ -14,6 +14,7 @@ void report_done(Report *r) {
                 free(f->path);
                 free(f->instance);
                 free(f->unit);
+                free(f->label);
                 free(f->backup);
                 free(f->diff);
                 free(f->text);
@@ -46,8 +47,8 @@ static size_t print_findings(const Report *r, FILE *out, FILE *err, bool quiet) 
                                 fprintf(to, "%s:%u: %s %s: %s\n", f->path, x->line, severity_to_string(x->severity),
                                         x->id, x->message);
                         else
-                                fprintf(to, "%s: %s %s: %s\n", f->path, severity_to_string(x->severity), x->id,
-                                        x->message);
+                                fprintf(to, "%s: %s %s: %s\n", f->label ?: f->path, severity_to_string(x->severity),
+                                        x->id, x->message);
                 }
         }
         return findings;
@@ -145,6 +146,7 @@ static int add_findings_json(json_object *findings, const FileResult *f) {
                 json_object_object_add(o, "severity", json_object_new_string(severity_to_string(x->severity)));
                 json_object_object_add(o, "message", json_object_new_string(x->message));
                 json_object_object_add(o, "path", json_object_new_string(f->path));
+                json_object_object_add(o, "unit", json_string_or_null(f->unit));
                 json_object_object_add(o, "line", x->line ? json_object_new_int((int) x->line) : NULL);
                 json_object_array_add(findings, o);
                 if (add_host_json(o, x) < 0)

@@ -251,6 +251,11 @@ static int add_unit(Config *c, Unit *u, ErrorInfo *e) {
         f->unit_file = true;
         if (!(f->unit = strdup(u->name)))
                 return -ENOMEM;
+        /* Findings of a drop-in not written yet name where the options are. */
+        if (!t->exists && asprintf(&f->label, "%s (%s)", u->name, u->sources[d->exec.source].path) < 0) {
+                f->label = NULL;
+                return -ENOMEM;
+        }
         f->store_data = TAKE_PTR(d);
         f->store_data_free = unit_data_free;
         return 0;
