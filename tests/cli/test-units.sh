@@ -3,7 +3,8 @@
 # (tests/oracle: systemd's unit rules as mcargs --unit-listeners reads them,
 # written from systemd's manuals, and memcached's own listener grammar):
 # for each unit shape real hosts have, in a copy of a fixture root,
-#   - check exits 1 and names the file the value comes from;
+#   - check exits 1 and names the file the value comes from (for a drop-in
+#     still to be written, the unit and the file its command line is in);
 #   - the dry run writes nothing and shows exactly what apply writes (a new
 #     drop-in as a diff from /dev/null);
 #   - after apply the unit exposes nothing, keeps every safe listener, check
@@ -45,7 +46,10 @@ unit_case() {
         snapshot "$R"
         run check --root "$R"
         expect_rc 1 || return
-        grep -qF -- "$1" <<<"$OUT$ERR" || { fail "check does not name $1"; return; }
+        # It names the file to edit, or (a drop-in to create) the unit.
+        local named=$1
+        [ -e "$R$1" ] || named="$unit ("
+        grep -qF -- "$named" <<<"$OUT$ERR" || { fail "check does not name $named"; return; }
         run apply --dry-run --root "$R"
         preview=$OUT
         { expect_rc 0 && same_tree "$R"; } || { fail "the dry run changed the tree"; return; }
