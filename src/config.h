@@ -61,6 +61,7 @@ typedef struct ConfigFile {
         bool absent;       /* no such file yet: apply creates it, rollback removes it */
         char *unit;        /* the unit that runs it, when a store knows (the unit store) */
         char *label;       /* what findings name instead of PATH (a file not there yet), or NULL */
+        char **exec_argv;  /* a unit's ExecStart= as systemd holds it once loaded (unit_exec.h), or NULL */
         bool unit_file;    /* a systemd unit file: the manager reloads before the restart */
 } ConfigFile;
 

@@ -24,6 +24,7 @@ void config_file_done(ConfigFile *f) {
         free(f->input);
         free(f->unit);
         free(f->label);
+        strv_free(f->exec_argv);
         if (f->store_data_free)
                 f->store_data_free(f->store_data);
         args_free(f->args, f->n_args);

@@ -22,7 +22,9 @@
         X(sd_bus_get_property_trivial) X(sd_bus_match_signal)                   \
         X(sd_bus_message_read) X(sd_bus_message_unref) X(sd_bus_new)            \
         X(sd_bus_open_system) X(sd_bus_process) X(sd_bus_set_address)           \
-        X(sd_bus_slot_unref) X(sd_bus_start) X(sd_bus_wait)
+        X(sd_bus_slot_unref) X(sd_bus_start) X(sd_bus_wait)                     \
+        X(sd_bus_get_property) X(sd_bus_message_enter_container)                \
+        X(sd_bus_message_read_strv)
 
 #define DLSYM_DECLARE(f) extern typeof(f) *sym_##f;
 LIBSYSTEMD_SYMBOLS(DLSYM_DECLARE)

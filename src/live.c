@@ -4,6 +4,7 @@
 #include "live.h"
 
 #include "service.h"
+#include "util.h"
 
 /* The finding for one running daemon that is not (or cannot be seen to be)
  * hardened. */
@@ -39,6 +40,16 @@ int live_check(const Profile *p, const char *root, Report *report, ErrorInfo *e)
                 f->has_service = true;
                 if (r < 0)
                         return r;
+                /* What systemd holds against what the files say (argv[0] aside: a name only). */
+                if (!f->service.need_reload && f->exec_argv && f->service.exec_argv &&
+                    !strv_equal_from(f->exec_argv, f->service.exec_argv, 1)) {
+                        r = policy_add_finding(&f->policy, "unit-differs", SEVERITY_MEDIUM, 0,
+                                               "systemd runs %s with another command line than its files give; run "
+                                               "'systemctl daemon-reload', then restart it", f->service.unit ?: "the unit");
+                        if (r < 0)
+                                return r;
+                        report->compliant = false;
+                }
                 if (f->service.need_reload) {
                         r = policy_add_finding(&f->policy, "unit-not-reloaded", SEVERITY_MEDIUM, 0,
                                                "%s changed on disk since systemd read it, so what runs is not what the "

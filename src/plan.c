@@ -143,6 +143,8 @@ static int judge_files(const Config *c, const char *listen, const HostTable *hos
                     (f->unit && !(fr->unit = strdup(f->unit))) || (f->label && !(fr->label = strdup(f->label))))
                         return -ENOMEM;
                 fr->unit_file = f->unit_file;
+                if (f->exec_argv && !(fr->exec_argv = strv_copy(f->exec_argv)))
+                        return -ENOMEM;
                 fr->created = f->absent;
                 r = policy_evaluate(f->args, f->n_args, listen, hosts, &fr->policy);
                 if (r < 0)

@@ -7,6 +7,7 @@
 
 #include "cleanup.h"
 #include "json-util.h"
+#include "util.h"
 
 void report_done(Report *r) {
         for (size_t i = 0; i < r->n_files; i++) {
@@ -15,6 +16,7 @@ void report_done(Report *r) {
                 free(f->instance);
                 free(f->unit);
                 free(f->label);
+                strv_free(f->exec_argv);
                 free(f->backup);
                 free(f->diff);
                 free(f->text);

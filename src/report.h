@@ -18,6 +18,7 @@ typedef struct FileResult {
         char *instance;      /* NULL for the main config */
         char *unit;          /* the systemd unit a unit file belongs to, else NULL */
         char *label;         /* what its findings name instead of PATH, or NULL */
+        char **exec_argv;    /* a unit's ExecStart= as its files say systemd should hold it, or NULL */
         bool unit_file;      /* a unit file or drop-in: systemd reloads before the restart */
         bool created;        /* a new file (memharden's drop-in) */
         bool changed;        /* written, or (check, dry run) would be */

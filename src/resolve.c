@@ -23,12 +23,6 @@
 /* What separates the fields of a hosts line (glibc: isspace()). */
 #define HOSTS_BLANKS " \t\r\f\v"
 
-static void strv_free(char **v) {
-        for (char **p = v; p && *p; p++)
-                free(*p);
-        free(v);
-}
-
 int host_table_init(HostTable *t, const char *root) {
         HostTable n = {};
 

@@ -9,6 +9,7 @@
 
 #include "cleanup.h"
 #include "json-util.h"
+#include "util.h"
 #include "service_manager.h"
 
 const char *service_manager_to_string(const ServiceManagerOps *m) {
@@ -45,6 +46,7 @@ void service_report_done(ServiceReport *r) {
         if (!r)
                 return;
         free(r->unit);
+        strv_free(r->exec_argv);
         free(r->active_state);
         free(r->sub_state);
         free(r->result);

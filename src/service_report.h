@@ -37,6 +37,7 @@ typedef struct ServiceReport {
         bool was_active;             /* running before we did anything */
         bool active;                 /* running afterwards (or now, for service_live_state) */
         bool need_reload;            /* systemd: the unit's files changed since it read them */
+        char **exec_argv;            /* systemd: the ExecStart= it holds (specifiers resolved), NULL-terminated */
         char *active_state, *sub_state, *result; /* systemd only, else NULL */
         pid_t main_pid_before, main_pid_after;   /* 0 = none/unknown */
         long udp_sockets;            /* -1 = not checked */

@@ -40,6 +40,31 @@ static int job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
 }
 
 /* Reads the unit state into the report. */
+/* The argument vector of the unit's first ExecStart= as systemd holds it
+ * (a(sasbttttuii): path, argv, ...); NULL when it has none. */
+static int read_exec_argv(sd_bus *bus, const char *path, char ***ret) {
+        _cleanup_(bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(bus_error_freep) sd_bus_error err = SD_BUS_ERROR_NULL;
+        const char *program;
+        char **argv = NULL;
+        int k;
+
+        *ret = NULL;
+        k = sym_sd_bus_get_property(bus, SD_DEST, path, SD_SERVICE, "ExecStart", &err, &reply, "a(sasbttttuii)");
+        if (k >= 0)
+                k = sym_sd_bus_message_enter_container(reply, 'a', "(sasbttttuii)");
+        if (k > 0)
+                k = sym_sd_bus_message_enter_container(reply, 'r', "sasbttttuii");
+        if (k > 0)
+                k = sym_sd_bus_message_read(reply, "s", &program);
+        if (k > 0)
+                k = sym_sd_bus_message_read_strv(reply, &argv);
+        if (k < 0)
+                return k;
+        *ret = argv;
+        return 0;
+}
+
 static int read_state(sd_bus *bus, const char *path, ServiceReport *r) {
         _cleanup_(bus_error_freep) sd_bus_error err = SD_BUS_ERROR_NULL;
         char *active = NULL, *sub = NULL, *result = NULL;
@@ -66,6 +91,8 @@ static int read_state(sd_bus *bus, const char *path, ServiceReport *r) {
         (void) sym_sd_bus_get_property_trivial(bus, SD_DEST, path, SD_UNIT, "NeedDaemonReload", &err, 'b', &need);
         sym_sd_bus_error_free(&err);
         r->need_reload = need > 0;
+        if (!r->exec_argv) /* as loaded before any restart: what the files are compared with */
+                (void) read_exec_argv(bus, path, &r->exec_argv);
 
         free(r->active_state);
         free(r->sub_state);

@@ -251,6 +251,9 @@ static int add_unit(Config *c, Unit *u, ErrorInfo *e) {
         f->unit_file = true;
         if (!(f->unit = strdup(u->name)))
                 return -ENOMEM;
+        r = unit_exec_held_argv(u, &d->exec, &f->exec_argv);
+        if (r < 0)
+                return r;
         /* Findings of a drop-in not written yet name where the options are. */
         if (!t->exists && asprintf(&f->label, "%s (%s)", u->name, u->sources[d->exec.source].path) < 0) {
                 f->label = NULL;

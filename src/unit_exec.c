@@ -270,3 +270,23 @@ size_t unit_var_uses(const UnitExec *x, const UnitEnv *v) {
         }
         return n;
 }
+
+int unit_exec_held_argv(const Unit *u, const UnitExec *x, char ***ret) {
+        UnitNames names = names_of(u);
+        size_t first = strspn(x->tokens[0].word, "-@:+!"), skip = x->separate_argv0 ? 1 : 0, n = 0;
+        char **v = calloc(x->n_tokens + 1, sizeof *v);
+        int r = 0;
+
+        if (!v)
+                return -ENOMEM;
+        for (size_t k = skip; k < x->n_tokens && r >= 0; k++)
+                r = unit_specifiers(k == 0 ? x->tokens[0].word + first : x->tokens[k].word, &names, &v[n++], NULL);
+        if (r < 0) {
+                for (size_t i = 0; i + 1 < n; i++)
+                        free(v[i]);
+                free(v);
+                return r == -EOPNOTSUPP ? -ENOEXEC : r;
+        }
+        *ret = v;
+        return 0;
+}

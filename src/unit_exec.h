@@ -54,6 +54,11 @@ void unit_exec_done(UnitExec *x);
  * '-' one. Borrowed from U's entries (specifiers resolved: malloc()ed). */
 int unit_env_files(const Unit *u, char ***ret_paths, bool **ret_optional, size_t *ret_n);
 
+/* The argument vector systemd holds for X once loaded (its ExecStart
+ * property): specifiers resolved, variables not; argv[0] is the program,
+ * or with '@' the second word. NULL-terminated, malloc()ed. */
+int unit_exec_held_argv(const Unit *u, const UnitExec *x, char ***ret);
+
 /* How many words of X's command line use V: $NAME alone, or ${NAME}
  * anywhere. A variable whose value an edit changes must be used once. */
 size_t unit_var_uses(const UnitExec *x, const UnitEnv *v);

@@ -74,3 +74,36 @@ void sha256_hex(const void *data, size_t size, char out[65]) {
         for (size_t i = 0; i < sizeof digest; i++)
                 snprintf(out + 2 * i, 3, "%02x", digest[i]);
 }
+
+void strv_free(char **v) {
+        for (char **p = v; p && *p; p++)
+                free(*p);
+        free(v);
+}
+
+char **strv_copy(char *const *v) {
+        size_t n = 0;
+        char **c;
+
+        while (v[n])
+                n++;
+        c = calloc(n + 1, sizeof *c);
+        for (size_t i = 0; c && i < n; i++)
+                if (!(c[i] = strdup(v[i]))) {
+                        strv_free(c);
+                        return NULL;
+                }
+        return c;
+}
+
+bool strv_equal_from(char *const *a, char *const *b, size_t from) {
+        size_t i = 0;
+
+        for (; i < from; i++)
+                if (!a[i] || !b[i])
+                        return !a[i] && !b[i];
+        for (; a[i] && b[i]; i++)
+                if (strcmp(a[i], b[i]) != 0)
+                        return false;
+        return !a[i] && !b[i];
+}

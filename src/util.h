@@ -26,6 +26,12 @@ int read_config_file(const char *path, char **ret, size_t *ret_size);
 
 bool streq_ptr(const char *a, const char *b);
 
+/* NULL-terminated string vectors: freed with their strings (NULL is fine),
+ * copied whole (NULL on OOM), compared from index FROM on. */
+void strv_free(char **v);
+char **strv_copy(char *const *v);
+bool strv_equal_from(char *const *a, char *const *b, size_t from);
+
 /* CLOCK_MONOTONIC in milliseconds, for deadlines and durations. */
 long now_ms(void);
 

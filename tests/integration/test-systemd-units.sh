@@ -192,6 +192,21 @@ echo "running: $live"
 [[ " $live " == *' -U 0 '* && " $live " == *' -l 127.0.0.1 '* && $live != *0.0.0.0* ]] ||
         fail "the running command line is not hardened"
 
+step "(b) check: a unit edited but not reloaded is reported (NeedDaemonReload over D-Bus)"
+cp "$ROOTFS$SYS/$UNIT" "$IT_DIR/sessions.hardened"
+sed -i 's/^  -m 64 \\$/  -m 65 \\/' "$ROOTFS$SYS/$UNIT"
+check_rc=0
+in_machine "$T/memharden" check >"$IT_DIR/check.out" 2>&1 || check_rc=$?
+sed 's/^/  | /' "$IT_DIR/check.out"
+[ "$check_rc" = 1 ] && grep -q "unit-not-reloaded" "$IT_DIR/check.out" ||
+        fail "check does not report the unit changed on disk (exit $check_rc)"
+cp "$IT_DIR/sessions.hardened" "$ROOTFS$SYS/$UNIT"
+in_machine systemctl daemon-reload
+check_rc=0
+in_machine "$T/memharden" check >"$IT_DIR/check.out" 2>&1 || check_rc=$?
+[ "$check_rc" = 0 ] || { sed 's/^/  | /' "$IT_DIR/check.out"; fail "check exited $check_rc once the unit is reloaded"; }
+echo "check: unit-not-reloaded while the edit was not loaded; compliant after daemon-reload"
+
 step "(b) rollback: $UNIT byte for byte, restarted on it"
 machine_rollback
 cmp "$IT_DIR/sessions.orig" "$ROOTFS$SYS/$UNIT" || fail "$UNIT not restored byte for byte"

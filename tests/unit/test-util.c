@@ -36,6 +36,27 @@ static char *tmp_path(const char *name) {
         return p;
 }
 
+/* Vectors as live.c compares a unit's ExecStart= with systemd's: argv[0] aside. */
+START_TEST(test_strv) {
+        char *a[] = { "/usr/bin/memcached", "-l", "127.0.0.1", NULL };
+        char *b[] = { "memcached", "-l", "127.0.0.1", NULL };
+        char *c[] = { "memcached", "-l", "0.0.0.0", NULL };
+        char *d[] = { "memcached", "-l", NULL };
+        char *none[] = { NULL };
+        char **copy = strv_copy(a);
+
+        ck_assert(strv_equal_from(a, b, 1));
+        ck_assert(!strv_equal_from(a, b, 0));
+        ck_assert(!strv_equal_from(a, c, 1));
+        ck_assert(!strv_equal_from(a, d, 1) && !strv_equal_from(d, a, 1));
+        ck_assert(strv_equal_from(none, none, 1) && !strv_equal_from(none, a, 1));
+        ck_assert_ptr_nonnull(copy);
+        ck_assert(strv_equal_from(a, copy, 0));
+        strv_free(copy);
+        strv_free(NULL);
+}
+END_TEST
+
 START_TEST(test_safe_atol_ok) {
         long v = -1;
 
@@ -208,6 +229,7 @@ static Suite *util_suite(void) {
         tcase_add_test(tc, test_read_config_file_fifo);
         tcase_add_test(tc, test_streq_ptr);
         tcase_add_test(tc, test_sha256);
+        tcase_add_test(tc, test_strv);
         suite_add_tcase(s, tc);
         return s;
 }
