@@ -65,15 +65,51 @@ static void unit_data_free(void *p) {
 }
 DEFINE_TRIVIAL_CLEANUP_FUNC(UnitData *, unit_data_free);
 
-/* Adds the variables of env file PATH, as systemd's EnvironmentFile= reads
- * it (the sysconfig lens, then envfile.h's systemd reading), to D. */
+#define SYSCONFIG_LENS "Memharden_sysconfig.lns"
+
+/* Adds to D the assignments V[0, N) of env file PATH as systemd's
+ * EnvironmentFile= takes them (envfile.h): literally, the last of a name
+ * winning (unit_env_get()), "export NAME=" lines dropped. */
+static int add_env_vars(UnitData *d, const char *path, const EnvAssignment *v, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                if (v[i].export)
+                        continue;
+                if (!GREEDY_REALLOC(d->file_vars, d->vars_cap, d->n_file_vars + 1) ||
+                    !GREEDY_REALLOC(d->file_of, d->of_cap, d->n_file_vars + 1))
+                        return -ENOMEM;
+                d->file_vars[d->n_file_vars] = (UnitVar) { strdup(v[i].name), strdup(v[i].value) };
+                d->file_of[d->n_file_vars++] = strdup(path);
+                if (!d->file_vars[d->n_file_vars - 1].name || !d->file_vars[d->n_file_vars - 1].value ||
+                    !d->file_of[d->n_file_vars - 1])
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* The file of C at PATH that the sysconfig lens already read, or NULL. */
+static const ConfigFile *read_already(const Config *c, const char *path) {
+        for (size_t i = 0; i < c->n_files; i++)
+                if (c->files[i].store->lens && streq_ptr(c->profile->lens, SYSCONFIG_LENS) &&
+                    streq_ptr(c->files[i].path, path))
+                        return &c->files[i];
+        return NULL;
+}
+
+/* Adds the variables of env file PATH to D: from the profile's tree of it
+ * where the profile reads it (RHEL's and SUSE's sysconfig file), else read
+ * and parsed with the sysconfig lens here. */
 static int read_env_file(Config *c, UnitData *d, const char *path, bool optional, ErrorInfo *e) {
         _cleanup_free_ char *text = NULL, *real = NULL;
         _cleanup_free_ EnvAssignment *v = NULL;
         const char *in = SCRATCH "/unitenv/in", *tree = SCRATCH "/unitenv/tree";
+        const ConfigFile *f = read_already(c, path);
         size_t n = 0;
         int r;
 
+        if (f) {
+                r = aug_env_assignments(c->aug, f->node, config_file_input(f), &v, &n);
+                return r < 0 ? r : add_env_vars(d, path, v, n);
+        }
         r = root_read_file(c->root, path, &text, NULL, NULL);
         if (r == -ENOENT) /* systemd then fails the start unless it is optional: nothing runs */
                 return 0;
@@ -82,22 +118,11 @@ static int read_env_file(Config *c, UnitData *d, const char *path, bool optional
                 return error_set(e, r, "read", real ?: path, 0, NULL, "%s", strerror(-r));
         if (aug_rm(c->aug, SCRATCH "/unitenv") < 0 || aug_set(c->aug, in, text) < 0)
                 return -ENOMEM;
-        if (aug_text_store(c->aug, "Memharden_sysconfig.lns", in, tree) < 0)
+        if (aug_text_store(c->aug, SYSCONFIG_LENS, in, tree) < 0)
                 return aug_error_info(c->aug, "/augeas/text" SCRATCH "/unitenv/tree/error", real ?: path, "parse", e);
         r = aug_env_assignments(c->aug, tree, text, &v, &n);
-        for (size_t i = 0; r >= 0 && i < n; i++) {
-                _cleanup_free_ char *systemd = NULL, *shell = NULL;
-                r = envfile_readings(v, i + 1, v[i].name, &systemd, &shell);
-                if (r < 0 || !systemd || v[i].export)
-                        continue;
-                if (!GREEDY_REALLOC(d->file_vars, d->vars_cap, d->n_file_vars + 1) ||
-                    !GREEDY_REALLOC(d->file_of, d->of_cap, d->n_file_vars + 1))
-                        return -ENOMEM;
-                d->file_vars[d->n_file_vars] = (UnitVar) { strdup(v[i].name), TAKE_PTR(systemd) };
-                d->file_of[d->n_file_vars] = strdup(path);
-                if (!d->file_vars[d->n_file_vars].name || !d->file_of[d->n_file_vars++])
-                        return -ENOMEM;
-        }
+        if (r >= 0)
+                r = add_env_vars(d, path, v, n);
         (void) optional;
         return r == -EINVAL ? error_set(e, r, "parse", real ?: path, 0, NULL, "cannot read its assignments") : r;
 }
