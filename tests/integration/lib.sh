@@ -50,6 +50,7 @@ overlay_up() {
         cp "$MEMHARDEN" "$ROOTFS$T/memharden"
         cp "$MCPROBE" "$ROOTFS$T/mcprobe"
         cp -r "$MEMHARDEN_LENS_DIR" "$ROOTFS$T/lenses"
+        cp "$HERE/inner-lib.sh" "$ROOTFS$T/inner-lib.sh"
         # Nothing of the host's runtime state belongs in the copy.
         rm -f "$ROOTFS"/run/memcached*.pid "$ROOTFS"/var/run/memcached*.pid 2>/dev/null || true
         rm -rf "$ROOTFS/var/backups/memharden"

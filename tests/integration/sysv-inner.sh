@@ -1,21 +1,7 @@
 #!/bin/bash
 # The body of test-sysv.sh, run as PID 1 of fresh namespaces chrooted into
 # the overlay. Nothing here can reach the host's network or processes.
-set -euo pipefail
-T=/usr/local/lib/memharden-it
-PORT=11211
-export PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C MEMHARDEN_LENS_DIR=$T/lenses
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-step() { echo; echo "== $*"; }
-trap 'echo "FAIL: sysv-inner.sh line $LINENO: $BASH_COMMAND" >&2' ERR
-count_entries() {
-        if [ -d "$1" ]; then
-                find "$1" -mindepth 1 -maxdepth 1 | wc -l
-        else
-                echo 0
-        fi
-}
+. "$(dirname "$0")/inner-lib.sh"
 
 mount -t proc proc /proc
 ip link set lo up
@@ -23,23 +9,6 @@ ip link set lo up
 # invoke-rc.d consults policy-rc.d; in a chroot it has no runlevel, so
 # only an explicit "allowed" (0) lets it run the script.
 policy() { printf '#!/bin/sh\nexit %s\n' "$1" >/usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; }
-
-wait_tcp() {
-        local i
-        for ((i = 0; i < 100; i++)); do
-                "$T/mcprobe" tcp-setget "$PORT" >/dev/null 2>&1 && return 0
-                sleep 0.1
-        done
-        fail "memcached does not answer on 127.0.0.1:$PORT"
-}
-
-running_pids() {
-        local p
-        for p in /proc/[0-9]*; do
-                [ "$(cat "$p/comm" 2>/dev/null)" = memcached ] && echo "${p#/proc/}"
-        done
-        return 0
-}
 
 apply() {
         APPLY_RC=0
