@@ -26,7 +26,7 @@ static UnitNames names_of(const Unit *u) {
         return (UnitNames) { .name = u->name, .prefix = u->prefix, .instance = u->instance };
 }
 
-/* Calls F on every [Service] entry KEY of U in order. */
+/* Every [Service] entry KEY of U in order: S the source, E the entry. */
 #define FOREACH_ENTRY(u, s, e, KEY)                                                  \
         for (size_t s = 0; s < (u)->n_sources; s++)                                   \
                 for (size_t e = 0; e < (u)->sources[s].n_entries; e++)               \

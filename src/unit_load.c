@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "array.h"
+#include "cleanup.h"
 #include "rootfs.h"
 #include "util.h"
 
@@ -210,15 +211,19 @@ static int scan_dropins(const char *root, const char *dir, bool own, Dropin **v,
         return 0;
 }
 
-/* Memharden's drop-in, absent so far: its place among the drop-ins. */
+/* Memharden's drop-in, this unit's own, absent so far: its place among
+ * the drop-ins. (One of that name elsewhere, a template's, is not ours.) */
 static int add_ours(const Unit *u, Dropin **v, size_t *n, size_t *cap) {
-        for (size_t i = 0; i < *n; i++)
-                if (streq_ptr((*v)[i].name, UNIT_DROPIN_NAME) &&
-                    strncmp((*v)[i].path, UNIT_ADMIN_DIR "/", strlen(UNIT_ADMIN_DIR) + 1) == 0)
-                        return 0;
-        if (!GREEDY_REALLOC(*v, *cap, *n + 1) || !((*v)[*n].name = strdup(UNIT_DROPIN_NAME)) ||
-            asprintf(&(*v)[*n].path, UNIT_ADMIN_DIR "/%s.d/" UNIT_DROPIN_NAME, u->name) < 0)
+        _cleanup_free_ char *path = NULL;
+
+        if (asprintf(&path, UNIT_ADMIN_DIR "/%s.d/" UNIT_DROPIN_NAME, u->name) < 0)
                 return -ENOMEM;
+        for (size_t i = 0; i < *n; i++)
+                if (streq_ptr((*v)[i].path, path))
+                        return 0;
+        if (!GREEDY_REALLOC(*v, *cap, *n + 1) || !((*v)[*n].name = strdup(UNIT_DROPIN_NAME)))
+                return -ENOMEM;
+        (*v)[*n].path = TAKE_PTR(path);
         (*v)[(*n)++].own = true;
         return 0;
 }

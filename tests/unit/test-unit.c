@@ -277,6 +277,11 @@ START_TEST(dropin_environment) {
         /* The template is shared by every instance: a drop-in for this one. */
         ck_assert_ptr_nonnull(strstr(t, "[Service]\nEnvironment=\"LISTEN=-l 127.0.0.1\"\nEnvironment=\"OPTIONS=-U 0 -v\"\n"));
         free(t);
+        /* A drop-in of that name for the template is not this instance's own. */
+        put("/etc/systemd/system/memcached@.service.d/50-memharden.conf", "[Service]\nNice=1\n");
+        t = harden("debian", "/etc/systemd/system/memcached@11211.service.d/50-memharden.conf", &n);
+        ck_assert_ptr_nonnull(t);
+        free(t);
 }
 END_TEST
 
