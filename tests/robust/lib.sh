@@ -142,12 +142,15 @@ backups_json() {
 verify_backup() {
         local m="$1$BK/$2/manifest.json" p s
         jq -e '.files | type == "array" and length > 0' "$m" >/dev/null 2>&1 || { echo "$2: manifest unreadable"; return; }
-        jq -r '.files[] | [.path, .sha256] | @tsv' "$m" | while IFS=$'\t' read -r p s; do
+        # A file that was not there (absent: a drop-in apply created) has no copy.
+        jq -r '.files[] | [.path, (.sha256 // "-"), (.absent // false)] | @tsv' "$m" | while IFS=$'\t' read -r p s a; do
                 case $p in
                 /*) ;;
                 *) echo "$2: path '$p'"; continue ;;
                 esac
-                if [ ! -f "$1$BK/$2/files$p" ] || [ -L "$1$BK/$2/files$p" ]; then
+                if [ "$a" = true ]; then
+                        [ "$s" = - ] && [ ! -e "$1$BK/$2/files$p" ] || echo "$2: absent $p has a copy or checksum"
+                elif [ ! -f "$1$BK/$2/files$p" ] || [ -L "$1$BK/$2/files$p" ]; then
                         echo "$2: copy of $p missing"
                 elif [ "$(sha "$1$BK/$2/files$p")" != "$s" ]; then
                         echo "$2: copy of $p does not match its sha256"
@@ -223,8 +226,13 @@ ROBUST_PRE_STEP=${ROBUST_PRE_STEP:-8}
 # Failures shown in full per syscall kind; the rest are only counted.
 ROBUST_SHOW_FAILS=${ROBUST_SHOW_FAILS:-3}
 
-# The config files a sweep root holds, and which of them each sweep writes.
-SWEEP_CONFIGS=(/etc/memcached.conf /etc/memcached_b.conf)
+# The config files a sweep root holds, and which of them each sweep writes:
+# Debian's two, an admin's own unit (edited in place) and the drop-in apply
+# creates for a vendor unit (absent in the original state).
+SWEEP_UNIT=/etc/systemd/system/memcached_sess.service
+SWEEP_VENDOR=/usr/lib/systemd/system/memcached-extra.service
+SWEEP_DROPIN=/etc/systemd/system/memcached-extra.service.d/50-memharden.conf
+SWEEP_CONFIGS=(/etc/memcached.conf /etc/memcached_b.conf "$SWEEP_UNIT" "$SWEEP_DROPIN")
 
 # sweep_prepare apply|rollback: $TMP/prep is the root each trial starts
 # from; $TMP/orig/ and $TMP/hard/ hold each config's original and hardened
@@ -238,15 +246,29 @@ sweep_prepare() {
         printf -- '# second instance\n-p 11212\n-l 0.0.0.0\n-U 11212\n-m 32\n' > "$TMP/prep/etc/memcached_b.conf"
         chmod 0640 "$TMP/prep/etc/memcached_b.conf"
         chown 1:2 "$TMP/prep/etc/memcached_b.conf"
-        for f in "${SWEEP_CONFIGS[@]}"; do cp "$TMP/prep$f" "$TMP/orig$f"; done
+        mkdir -p "$TMP/prep${SWEEP_UNIT%/*}" "$TMP/prep${SWEEP_VENDOR%/*}"
+        printf '[Service]\nExecStart=/usr/bin/memcached \\\n  -p 11213 -l 0.0.0.0 \\\n  -U 11213\n' >"$TMP/prep$SWEEP_UNIT"
+        printf '[Service]\nExecStart=/usr/bin/memcached -p 11214 -l 0.0.0.0 -U 11214\n' >"$TMP/prep$SWEEP_VENDOR"
+        for f in "${SWEEP_CONFIGS[@]}"; do
+                mkdir -p "$TMP/orig${f%/*}" "$TMP/hard${f%/*}"
+                [ ! -e "$TMP/prep$f" ] || cp "$TMP/prep$f" "$TMP/orig$f"
+        done
         R=$TMP/ref
         rm -rf "$R"
         cp -a "$TMP/prep" "$R"
         run apply --no-restart --root "$R"
         [ "$RC" -eq 0 ] || { fail "clean apply for the reference failed"; return 1; }
         for f in "${SWEEP_CONFIGS[@]}"; do
-                cp "$R$f" "$TMP/hard$f"
-                [ "$(effective "$R$f")" = "$HARDENED_VIEW" ] || { fail "reference apply did not harden $f"; return 1; }
+                cp "$R$f" "$TMP/hard$f" || { fail "reference apply did not write $f"; return 1; }
+                case $f in
+                *.conf) [[ $f == */systemd/* ]] || [ "$(effective "$R$f")" = "$HARDENED_VIEW" ] ||
+                        { fail "reference apply did not harden $f"; return 1; } ;;
+                esac
+        done
+        local u
+        for u in memcached_sess.service memcached-extra.service; do
+                [ -z "$(unsafe "$("$MCARGS" --unit-listeners "$R" "$u")")" ] ||
+                        { fail "reference apply did not harden $u"; return 1; }
         done
         if [ "$1" = rollback ]; then
                 run apply --no-restart --root "$TMP/prep"
@@ -338,7 +360,9 @@ files_not_in() {
         for f in "${SWEEP_CONFIGS[@]}"; do
                 good=""
                 for st in "$@"; do
-                        if [ -f "$R$f" ] && [ ! -L "$R$f" ] && cmp -s "$R$f" "$TMP/$st$f"; then
+                        # a state without the file: it must not be there (a drop-in not yet made)
+                        if { [ ! -e "$TMP/$st$f" ] && [ ! -e "$R$f" ]; } ||
+                           { [ -f "$R$f" ] && [ ! -L "$R$f" ] && cmp -s "$R$f" "$TMP/$st$f"; }; then
                                 good=1
                                 break
                         fi
