@@ -137,6 +137,21 @@ static size_t variable_len(const char *s, size_t n) {
         return k;
 }
 
+/* Whether the reference at S (LEN bytes) is "$NAME" or "${NAME}": any
+ * other "${...}" is a parameter expansion only a shell can work out. */
+static bool is_plain_reference(const char *s, size_t len) {
+        size_t i = s[1] == '{' ? 2 : 1, end = s[1] == '{' ? len - 1 : len;
+
+        if (s[1] == '{' && (len < 4 || s[len - 1] != '}'))
+                return false;
+        if (!is_name_start(s[i]))
+                return false;
+        while (++i < end)
+                if (!is_name_char(s[i]))
+                        return false;
+        return true;
+}
+
 /* Whether the variable reference at S[I] (LEN bytes) is a word of its own:
  * the argument lens keeps such a word of a shell variable's value. */
 static bool is_whole_word(const char *s, size_t n, size_t i, size_t len) {
@@ -159,6 +174,11 @@ static void expansion_at(DiagnoseSyntax syntax, const char *s, size_t n, size_t 
                 problem(p, i, hint, "%s '%.*s%s', which only a shell can interpret",
                         arith ? "arithmetic expansion" : "command substitution", QUOTE(s + i, len));
         } else if ((len = variable_len(s + i, n - i)) > 0) {
+                if (!is_plain_reference(s + i, len)) {
+                        problem(p, i, hint, "parameter expansion '%.*s%s', which only a shell can interpret",
+                                QUOTE(s + i, len));
+                        return;
+                }
                 /* Supported where the lenses take it: in double quotes in a
                  * sysconfig file, and as a word of its own in its value. */
                 if ((syntax == DIAGNOSE_SHELLVAR_LINE && dquoted) ||

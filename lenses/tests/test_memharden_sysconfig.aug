@@ -114,6 +114,14 @@ test lns get "A=\"$1\"\n" = *
 test lns get "OPTIONS=\"-l 10.0.0.5\"\nOPTIONS=\"$OPTIONS -k\"\n" =
   { "OPTIONS" = "-l 10.0.0.5" } { "OPTIONS" = "$OPTIONS -k" }
 test lns get "A=\"${B} c\"\n" = { "A" = "${B} c" }
+test lns get "A=\"$B${C}_$D\"\n" = { "A" = "$B${C}_$D" }
+(* Only $NAME and ${NAME}: the other parameter expansions are the shell's *)
+test lns get "A=\"${B:-x}\"\n" = *
+test lns get "A=\"${B-x}\"\n" = *
+test lns get "A=\"${#B}\"\n" = *
+test lns get "A=\"${B\"\n" = *
+test lns get "A=\"${}\"\n" = *
+test lns get "A=\"$B ${C%x}\"\n" = *
 test lns get "A=b;\n" = *
 test lns get "A=b; B=c\n" = *
 (* Inside quotes ";" is a character: memcached's -l list separator *)

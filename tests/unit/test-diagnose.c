@@ -82,6 +82,13 @@ static const Case cases[] = {
         { VAR, "OPTIONS=\"-l 1\" | x", "a pipe '|'", NULL },
         { VAR, "OPTIONS=$ADDR", "variable expansion '$ADDR'", NULL },
         { VAR, "OPTIONS=\"$OPTIONS -k\"", NULL, NULL },   /* what the lens takes, in double quotes */
+        { VAR, "OPTIONS=\"${OPTIONS} -k\"", NULL, NULL },
+        /* Any other ${...} is the shell's to work out, even in double quotes */
+        { VAR, "OPTIONS=\"${OPTIONS:--l 10.0.0.1}\"", "parameter expansion '${OPTIONS:--l 10.0.0.1}', which only a "
+                                                     "shell can interpret", "write out the value" },
+        { VAR, "OPTIONS=\"-m ${#X}\"", "parameter expansion '${#X}'", NULL },
+        { VAR, "OPTIONS=\"-l ${X\"", "parameter expansion '${X\"'", NULL },
+        { CONF, "-l ${A%.*}", "parameter expansion '${A%.*}'", NULL },
         { VAR, "# OPTIONS=$(x)", NULL, NULL },
         { VAR, "OPTIONS=-l 127.0.0.1", "'127.0.0.1' follows the value after a blank without quotes, and a shell "
                                         "runs it as a command", "double quotes" },
