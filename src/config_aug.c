@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+#include "lines.h"
 #include "util.h"
 
 const char *config_lens_dir(void) {
@@ -90,4 +92,40 @@ int aug_error_last(augeas *aug, int r, const char *verb, const char *subject, un
                    ErrorInfo *e) {
         const char *d = details ? aug_error_details(aug) : NULL;
         return error_set(e, r, verb, subject, line, NULL, "%s%s%s", aug_error_message(aug), d ? ": " : "", d ?: "");
+}
+
+int aug_env_assignments(augeas *aug, const char *base, const char *text, EnvAssignment **ret, size_t *ret_n) {
+        _cleanup_free_ EnvAssignment *v = NULL;
+        size_t n = 0, cap = 0, k = 0;
+        char expr[NODE_MAX];
+        int m, r = 0;
+
+        FOREACH_LINE(l, text) {
+                const char *s = l.start + strspn(l.start, " \t");
+                if ((size_t) (s - l.start) == l.len || *s == '#')
+                        continue;
+                if (!GREEDY_REALLOC(v, cap, n + 1))
+                        return -ENOMEM;
+                v[n++] = (EnvAssignment) { .export = strncmp(s, "export", 6) == 0 && (s[6] == ' ' || s[6] == '\t'),
+                                           .line = l.no };
+        }
+        snprintf(expr, sizeof expr, "%s/*", base);
+        m = aug_defvar(aug, "mhvar", expr);
+        for (int i = 0; i < m && r >= 0; i++) {
+                const char *label = NULL, *value = NULL;
+                if (aug_ns_attr(aug, "mhvar", i, &value, &label, NULL) < 0)
+                        r = -EINVAL;
+                else if (label && !streq_ptr(label, "#comment")) {
+                        if (k == n)
+                                r = -EINVAL;
+                        else
+                                v[k].name = label, v[k++].value = value ?: "";
+                }
+        }
+        (void) aug_defvar(aug, "mhvar", NULL);
+        if (m < 0 || r < 0 || k != n)
+                return -EINVAL;
+        *ret = TAKE_PTR(v);
+        *ret_n = n;
+        return 0;
 }

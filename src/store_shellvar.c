@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "array.h"
 #include "cleanup.h"
 #include "config_aug.h"
 #include "config_diagnose.h"
@@ -33,44 +32,6 @@
 
 static int shellvar_load(Config *c, ErrorInfo *e) {
         return config_add_file(c, c->profile->config, NULL, e);
-}
-
-/* The file's assignments in order: names and values from the tree at BASE
- * (one node per assignment line), export and line from TEXT. */
-static int assignments(Config *c, const char *base, const char *text, EnvAssignment **ret, size_t *ret_n) {
-        _cleanup_free_ EnvAssignment *v = NULL;
-        size_t n = 0, cap = 0, k = 0;
-        char expr[NODE_MAX];
-        int m, r = 0;
-
-        FOREACH_LINE(l, text) {
-                const char *s = l.start + strspn(l.start, " \t");
-                if ((size_t) (s - l.start) == l.len || *s == '#')
-                        continue;
-                if (!GREEDY_REALLOC(v, cap, n + 1))
-                        return -ENOMEM;
-                v[n++] = (EnvAssignment) { .export = strncmp(s, "export", 6) == 0 && (s[6] == ' ' || s[6] == '\t'),
-                                           .line = l.no };
-        }
-        snprintf(expr, sizeof expr, "%s/*", base);
-        m = aug_defvar(c->aug, "mhvar", expr);
-        for (int i = 0; i < m && r >= 0; i++) {
-                const char *label = NULL, *value = NULL;
-                if (aug_ns_attr(c->aug, "mhvar", i, &value, &label, NULL) < 0)
-                        r = -EINVAL;
-                else if (label && !streq_ptr(label, "#comment")) {
-                        if (k == n)
-                                r = -EINVAL;
-                        else
-                                v[k].name = label, v[k++].value = value ?: "";
-                }
-        }
-        (void) aug_defvar(c->aug, "mhvar", NULL);
-        if (m < 0 || r < 0 || k != n)
-                return -EINVAL;
-        *ret = TAKE_PTR(v);
-        *ret_n = n;
-        return 0;
 }
 
 /* Where systemd and the init script's shell read the variable differently:
@@ -105,7 +66,7 @@ static int options_text(Config *c, const char *base, const char *text, StoreWalk
         size_t n = 0;
         int r;
 
-        r = assignments(c, base, text, &v, &n);
+        r = aug_env_assignments(c->aug, base, text, &v, &n);
         if (r >= 0)
                 r = envfile_readings(v, n, var, &systemd, &shell);
         if (r < 0)
