@@ -61,7 +61,9 @@ let dvar_re    = (dchar | dref)* . dref . (dchar | dref)*
 let dq = Memharden_args.del_str "\""
 let sq = Memharden_args.del_str "'"
 
-let empty   = del /(""|'')?/ "" . value ""
+(* A value that becomes empty is written "", as the shipped files write
+   one (Gentoo's LISTENON="") *)
+let empty   = del /(""|'')?/ "\"\"" . value ""
 let bare    = square (del /["']?/ "\"") (store bare_re) (del /["']?/ "\"")
 let quoted  = square (del /["']/ "\"") (store quoted_re) (del /["']/ "\"")
 let dquoted = dq . store dquoted_re . dq
