@@ -38,6 +38,11 @@ typedef struct StoreState {
         char *rewrite_why;
         unsigned *rewrite_lines;
         size_t n_rewrite_lines;
+        /* The lines an added option is written into though they hold no
+         * edited option (the assignment of the variable that takes it):
+         * an edit that adds options may rewrite them. */
+        unsigned *append_lines;
+        size_t n_append_lines;
 } StoreState;
 
 typedef struct ConfigFile {

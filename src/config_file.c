@@ -31,6 +31,7 @@ void store_state_done(StoreState *s) {
         free(s->args_node);
         free(s->rewrite_why);
         free(s->rewrite_lines);
+        free(s->append_lines);
         *s = (StoreState) {};
 }
 
