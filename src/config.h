@@ -9,8 +9,8 @@
  * writes the bytes itself, inside the root (rootfs.h).
  *
  * What differs between the places memcached takes its options from lives in
- * one store each (store.h: store_conf.c, store_shellvar.c); this file and
- * config_file.c hold what every store shares.
+ * one store each (store.h: store_conf.c, store_shellvar.c, store_confd.c);
+ * this file and config_file.c hold what every store shares.
  */
 
 #include <stdbool.h>

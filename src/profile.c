@@ -14,6 +14,45 @@
 #include "store.h"
 #include "util.h"
 
+/* Alpine's /etc/init.d/memcached: start() runs
+ *   memcached -d -p ${PORT} -U ${UDPPORT} ${c_LISTENON} -m ${MEMUSAGE}
+ *     -c ${MAXCONN} -u ${MEMCACHED_RUNAS} -P "${PIDFILE}" ${MISC_OPTS}
+ * with c_LISTENON="-l ${LISTENON}" where LISTENON is not empty. */
+static const RcWord alpine_command[] = {
+        { .word = "-d" },
+        { .word = "-p" }, { .var = "PORT" },
+        { .word = "-U" }, { .var = "UDPPORT" },
+        { .word = "-l", .when = { "LISTENON" } }, { .var = "LISTENON" },
+        { .word = "-m" }, { .var = "MEMUSAGE" },
+        { .word = "-c" }, { .var = "MAXCONN" },
+        { .word = "-u" }, { .var = "MEMCACHED_RUNAS" },
+        /* "${PIDFILE}" in quotes: one word whatever the script put in it */
+        { .word = "-P" }, { .word = "${PIDFILE}" },
+        { .var = "MISC_OPTS" },
+        {},
+};
+
+/* Gentoo's /etc/init.d/memcached: start() runs
+ *   memcached -d ${CONNECTION} -m ${MEMUSAGE} -c ${MAXCONN}
+ *     -u ${MEMCACHED_RUNAS} -P "${PIDFILE}" ${MISC_OPTS}
+ * with CONNECTION="-s ${SOCKET}" (and " -a ${SOCKET_MASK}" where that is
+ * set) where SOCKET is set, else "-p ${PORT} -U ${UDPPORT}" and
+ * " -l ${LISTENON}" where that is not empty. */
+static const RcWord gentoo_command[] = {
+        { .word = "-d" },
+        { .word = "-s", .when = { "SOCKET" } }, { .var = "SOCKET" },
+        { .word = "-a", .when = { "SOCKET", "SOCKET_MASK" } }, { .var = "SOCKET_MASK", .when = { "SOCKET" } },
+        { .word = "-p", .unless = "SOCKET" }, { .var = "PORT", .unless = "SOCKET" },
+        { .word = "-U", .unless = "SOCKET" }, { .var = "UDPPORT", .unless = "SOCKET" },
+        { .word = "-l", .when = { "LISTENON" }, .unless = "SOCKET" }, { .var = "LISTENON", .unless = "SOCKET" },
+        { .word = "-m" }, { .var = "MEMUSAGE" },
+        { .word = "-c" }, { .var = "MAXCONN" },
+        { .word = "-u" }, { .var = "MEMCACHED_RUNAS" },
+        { .word = "-P" }, { .word = "${PIDFILE}" },
+        { .var = "MISC_OPTS" },
+        {},
+};
+
 static const Profile profiles[] = {
         {
                 .name = "debian",
@@ -48,6 +87,38 @@ static const Profile profiles[] = {
                 .unit = "memcached.service",
                 .init_script = "/etc/init.d/memcached",
         },
+        {
+                /* OpenRC sources /etc/conf.d/memcached, then for service
+                 * memcached.NAME /etc/conf.d/memcached.NAME, which the
+                 * init script sources once more. */
+                .name = "alpine",
+                .store = &store_confd,
+                .config = "/etc/conf.d/memcached",
+                .instance_dir = "/etc/conf.d",
+                .instance_prefix = "memcached.",
+                .instance_suffix = "",
+                .lens = "Memharden_sysconfig.lns",
+                .variable = "MISC_OPTS",
+                .rc_command = alpine_command,
+                .init_script = "/etc/init.d/memcached",
+                .rc_service = "memcached",
+        },
+        {
+                .name = "gentoo",
+                .store = &store_confd,
+                .config = "/etc/conf.d/memcached",
+                .instance_dir = "/etc/conf.d",
+                .instance_prefix = "memcached.",
+                .instance_suffix = "",
+                .lens = "Memharden_sysconfig.lns",
+                .variable = "MISC_OPTS",
+                .rc_command = gentoo_command,
+                /* Gentoo also ships a unit, which reads the file as its
+                 * EnvironmentFile= and only MISC_OPTS from it. */
+                .unit = "memcached.service",
+                .init_script = "/etc/init.d/memcached",
+                .rc_service = "memcached",
+        },
 };
 
 /* os-release IDs, matched against ID first and then each word of ID_LIKE. */
@@ -63,11 +134,14 @@ static const struct {
         { "ol", "rhel" },
         { "opensuse-leap", "suse" }, { "opensuse-tumbleweed", "suse" }, { "opensuse", "suse" },
         { "sles", "suse" }, { "sled", "suse" }, { "suse", "suse" },
+        { "alpine", "alpine" }, { "postmarketos", "alpine" },
+        { "gentoo", "gentoo" },
 };
 
 /* Only these may be inherited through ID_LIKE: a distro "like" ol is rare,
  * but one "like debian" or "like rhel fedora" is the common case. */
-static const char *const like_ids[] = { "debian", "ubuntu", "rhel", "fedora", "centos", "suse", "opensuse" };
+static const char *const like_ids[] = { "debian", "ubuntu", "rhel", "fedora", "centos", "suse", "opensuse",
+                                        "alpine", "gentoo" };
 
 /* Release files that identify a family when os-release is absent. */
 static const struct {
@@ -76,6 +150,8 @@ static const struct {
 } release_files[] = {
         { "/etc/debian_version", "debian" },
         { "/etc/redhat-release", "rhel" },
+        { "/etc/alpine-release", "alpine" },
+        { "/etc/gentoo-release", "gentoo" },
 };
 
 const Profile *profile_by_name(const char *name) {
@@ -120,6 +196,8 @@ int profile_unit_name(const Profile *p, const char *instance, char **ret) {
         const char *at = p->instance_unit ? strchr(p->instance_unit, '@') : NULL;
         char *s;
 
+        if (!p->unit)
+                return -EOPNOTSUPP;
         if (instance && at)
                 s = asprintf(&s, "%.*s%s%s", (int) (at + 1 - p->instance_unit), p->instance_unit, instance, at + 1) < 0
                             ? NULL : s;
@@ -131,8 +209,27 @@ int profile_unit_name(const Profile *p, const char *instance, char **ret) {
         return 0;
 }
 
+int profile_rc_service(const Profile *p, const char *instance, char **ret_service, char **ret_script) {
+        _cleanup_free_ char *service = NULL, *script = NULL;
+
+        if (!p->rc_service)
+                return -EOPNOTSUPP;
+        /* asprintf() leaves its pointer unspecified when it fails */
+        if (asprintf(&service, "%s%s%s", p->rc_service, instance ? "." : "", instance ?: "") < 0) {
+                service = NULL;
+                return -ENOMEM;
+        }
+        if (asprintf(&script, "%s%s%s", p->init_script, instance ? "." : "", instance ?: "") < 0) {
+                script = NULL;
+                return -ENOMEM;
+        }
+        *ret_service = TAKE_PTR(service);
+        *ret_script = TAKE_PTR(script);
+        return 0;
+}
+
 const char *profile_names(void) {
-        return "debian|rhel|suse";
+        return "debian|rhel|suse|alpine|gentoo";
 }
 
 static const char *family_of(const char *id, bool like) {

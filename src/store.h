@@ -59,3 +59,6 @@ typedef struct ConfigStore {
 extern const ConfigStore store_conf;
 /* sysconfig: the arguments are one shell variable (store_shellvar.c). */
 extern const ConfigStore store_shellvar;
+/* OpenRC's conf.d: shell variables a start script builds the arguments
+ * from (store_confd.c). */
+extern const ConfigStore store_confd;
