@@ -92,7 +92,9 @@ void rc_changes_free(RcChange *v, size_t n);
  * value in place of the old word; a removed option with its value; an
  * added option in the variable COMMAND reads after it ("-l" ${LISTENON})
  * where COMMAND would take it from there, else in FREE_VAR. A value written
- * as it was read (no $NAME in it) keeps its spacing. -EINVAL with E where
- * no variable can carry the edit (an option the script itself writes). */
+ * as it was read (no $NAME in it) keeps its spacing. -EINVAL with E naming
+ * SUBJECT, the file edited, where no variable can carry the edit (an
+ * option the script itself writes). */
 int rc_line_edit(const RcWord *command, const char *free_var, const RcLine *l, const RcVar *vars, size_t n_vars,
-                 const Edit *edits, size_t n_edits, RcChange **ret, size_t *ret_n, ErrorInfo *e);
+                 const Edit *edits, size_t n_edits, const char *subject, RcChange **ret, size_t *ret_n,
+                 ErrorInfo *e);

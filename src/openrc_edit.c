@@ -79,9 +79,10 @@ static void set_word(VarWords *vw, const RcSource *s, char *new) {
         vw[s->var].touched = true;
 }
 
-/* What an edit is made in: the line, the variables, and for messages the
- * file. */
+/* What an edit is made in: the file edited (for messages), the line, the
+ * variables. */
 typedef struct EditCtx {
+        const char *subject;
         const RcWord *command;
         const RcLine *l;
         const RcVar *vars;
@@ -91,9 +92,7 @@ typedef struct EditCtx {
 } EditCtx;
 
 static int refuse_script_word(const EditCtx *x, const RcOpt *o) {
-        const RcVar *v = x->n_vars ? &x->vars[0] : NULL;
-
-        return error_set(x->e, -EINVAL, "edit", v ? v->subject : NULL, 0,
+        return error_set(x->e, -EINVAL, "edit", x->subject, 0,
                          "make it the only one of memcached's command line by hand, then run again",
                          "'%s' is written by the init script itself, and memharden would have to change or remove it",
                          x->l->words[o->word]);
@@ -169,7 +168,7 @@ static int edit_append(const EditCtx *x, const char *free_var, const Edit *ed) {
         int r;
 
         if (v == SIZE_MAX)
-                return error_set(x->e, -EINVAL, "edit", x->n_vars ? x->vars[0].subject : NULL, 0, NULL,
+                return error_set(x->e, -EINVAL, "edit", x->subject, 0, NULL,
                                  "no variable of the init script's command line can take '%s'", opt);
         if (!streq_ptr(x->vars[v].name, free_var))
                 return add_word(&x->vw[v], ed->value);
@@ -264,14 +263,15 @@ static int collect_changes(const EditCtx *x, RcChange **ret, size_t *ret_n) {
 }
 
 int rc_line_edit(const RcWord *command, const char *free_var, const RcLine *l, const RcVar *vars, size_t n_vars,
-                 const Edit *edits, size_t n_edits, RcChange **ret, size_t *ret_n, ErrorInfo *e) {
+                 const Edit *edits, size_t n_edits, const char *subject, RcChange **ret, size_t *ret_n,
+                 ErrorInfo *e) {
         VarWords *vw = NULL;
         int r;
 
         r = var_words_new(vars, n_vars, &vw);
         if (r < 0)
                 return r;
-        EditCtx x = { command, l, vars, n_vars, vw, e };
+        EditCtx x = { subject, command, l, vars, n_vars, vw, e };
         for (size_t i = 0; i < n_edits && r >= 0; i++) {
                 bool append = edits[i].op == EDIT_APPEND;
                 const RcOpt *o = append || edits[i].arg >= l->n_opts ? NULL : &l->opts[edits[i].arg];

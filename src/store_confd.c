@@ -265,7 +265,7 @@ static int confd_changes(Config *c, const ConfigFile *f, const Edit *edits, size
         if (r < 0)
                 return r;
         return rc_line_edit(c->profile->rc_command, c->profile->variable, &rd->line, rd->vars, rd->n_vars, edits,
-                            n_edits, ret, ret_n, e);
+                            n_edits, f->real_path, ret, ret_n, e);
 }
 
 /* F's text with the CHANGES, through the lens's put of a tree of its own

@@ -225,4 +225,23 @@ a command in the instance file|-|a=PORT="11212"\nmemcached -d\n|/etc/conf.d/memc
 a runlevel's file|-|default=LISTENON="0.0.0.0"\n|/etc/conf.d/memcached.default|read: openrc-run reads it in place of 'ROOT/etc/conf.d/memcached' when memcached starts in runlevel 'default', and no file says which runlevel that is; merge it into that file and remove it, then run again
 CASES
 
+rc_refused gentoo <<'CASES'
+an unquoted reference|-|a=UDPPORT=$PORT\n|/etc/conf.d/memcached.a 1|parse: variable expansion '$PORT' outside double quotes; put the value in double quotes, which the shell reads alike, then run again
+an IPv6 listener in brackets|+LISTENON="[::1]:11211"\n|-|/etc/conf.d/memcached +1|parse: '[::1]:11211' in LISTENON is a file name pattern to the init script's shell, which expands $LISTENON without quotes and puts the names of matching files there; write the value without '*', '?' and '[' (an IPv6 address without brackets), then run again
+a socket without its path|+SOCKET=" "\n|-|/etc/conf.d/memcached +1|parse: '-s' needs a value, but '-m' follows it: the init script writes $SOCKET after '-s', and it holds no word; give SOCKET a value, then run again
+a runlevel's file for an instance|-|a.boot=PORT="1"\n|/etc/conf.d/memcached.a.boot|read: openrc-run reads it in place of 'ROOT/etc/conf.d/memcached.a' when memcached starts in runlevel 'boot', and no file says which runlevel that is; merge it into that file and remove it, then run again
+CASES
+
+test_begin "a -U before the script's own: check finds it, apply refuses to remove the script's"
+R=$(root alpine-exposed)
+printf 'PORT="11211 -U 5"\nUDPPORT="0"\n' >>"$R$CONFD"
+rm -rf "$TMP/orig"; cp -a "$R" "$TMP/orig"
+run check --root "$R"
+expect_rc 1 &&
+for cmd in "apply --dry-run" "apply --no-restart"; do
+        run $cmd --root "$R"
+        { expect_rc 3 && [ "$ERR" = "memharden: cannot edit '$R$CONFD': '-U' is written by the init script itself, and memharden would have to change or remove it; make it the only one of memcached's command line by hand, then run again" ] &&
+          diff -r "$TMP/orig" "$R" >/dev/null; } || { fail "$cmd"; break; }
+done && ok
+
 finish

@@ -217,7 +217,7 @@ static char *edit(const char *flavor, RcVar *vars, size_t n_vars, const Edit *ed
 
         ck_assert_int_eq(rc_line_read(command(flavor), vars, n_vars, SUBJECT, &l, &a, NULL), 0);
         args_free(a.v, a.n);
-        *r = rc_line_edit(command(flavor), "MISC_OPTS", &l, vars, n_vars, edits, n_edits, &ch, &n, e);
+        *r = rc_line_edit(command(flavor), "MISC_OPTS", &l, vars, n_vars, edits, n_edits, SUBJECT ".a", &ch, &n, e);
         if (*r < 0)
                 return NULL;
         for (size_t i = 0; i < n; i++) {
@@ -325,6 +325,7 @@ START_TEST(test_edit_refused) {
         ck_assert_int_eq(r, -EINVAL);
         ck_assert_str_eq(e.detail, "'-U' is written by the init script itself, and memharden would have to change or "
                                    "remove it");
+        ck_assert_str_eq(e.subject, SUBJECT ".a");
 
         v[3].value = v[3].raw = "0.0.0.0 -v";
         got = edit("alpine", v, ELEMENTSOF(v), del_listen, 1, &r, &e);
