@@ -176,13 +176,15 @@ static bool value_missing(const char *v) {
  * NEXT: what getopt would take instead, or NULL. An option the script
  * writes itself takes its value from the variable it writes after it. */
 static int needs_value(const Walk *w, size_t i, const char *typed, const char *next) {
-        const RcVar *v = w->b->l->src[i].var == SIZE_MAX ? blame(w, i) : NULL;
+        const RcLine *l = w->b->l;
+        const RcVar *v = l->src[i].var == SIZE_MAX ? blame(w, i) : NULL;
+        bool empty = !(i + 1 < l->n_words && l->src[i + 1].var != SIZE_MAX && &w->vars[l->src[i + 1].var] == v);
         char why[160] = "";
         int r;
 
         if (v)
-                snprintf(why, sizeof why, ": the init script writes $%s after '%s', and it holds no word", v->name,
-                         typed);
+                snprintf(why, sizeof why, ": the init script writes $%s after '%s'%s", v->name, typed,
+                         empty ? ", and it holds no word" : "");
         if (next)
                 r = fail_at(w, i, "memcached would take what follows as its value: give it its own, then run again",
                             "'%s' needs a value, but '%s' follows it%s", typed, next, why);

@@ -180,6 +180,8 @@ static const struct {
         { 3, " ", "'-l' needs a value, but '-m' follows it: the init script writes $LISTENON after '-l'",
           "give LISTENON a value", 18 },
         { 0, "64 -l", "'-l' needs a value, but '-c' follows it", NULL, 7 },
+        { 5, "-l", "'-U' needs a value, but '-l' follows it: the init script writes $UDPPORT after '-U'",
+          "give UDPPORT a value", 24 },
 };
 
 START_TEST(test_refused) {
@@ -199,6 +201,8 @@ START_TEST(test_refused) {
         ck_assert_uint_eq(e.line, refused_cases[_i].line);
         ck_assert_str_eq(e.verb, "parse");
         ck_assert_ptr_null(l.words); /* nothing returned */
+        if (*refused_cases[_i].value == '-' && refused_cases[_i].var == 5) /* UDPPORT holds the word taken */
+                ck_assert_ptr_null(strstr(e.detail, "holds no word"));
         args_free(a.v, a.n);
 }
 END_TEST
