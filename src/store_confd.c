@@ -15,9 +15,9 @@
  * end, so an instance's edits stay its own. File trees are never edited:
  * an instance's reading needs the main file's tree as read. preview()
  * replaces a value between its double quotes where the lens's put keeps
- * them (old and new value of one quoting class) and writes an added
- * assignment as the lens writes a new one; anything else is render()'s
- * put of an edited copy of the tree.
+ * them (old and new value of one quoting class, or a line that is only
+ * NAME="OLD") and writes an added assignment as the lens writes a new one;
+ * anything else is render()'s put of a tree of its own.
  */
 #include <augeas.h>
 #include <errno.h>
@@ -328,21 +328,27 @@ static ValueClass value_class(const char *v) {
 }
 
 /* Line L of F with V's value NEW in place of the old one between its
- * double quotes, into OUT: what the lens's put writes where the value's
- * class stays. -EAGAIN elsewhere. */
+ * double quotes, into OUT: what the lens's put writes where it keeps the
+ * line, that is where the value's class stays, or where the line is
+ * nothing but NAME="OLD" (a node of another class is written anew, without
+ * indentation or trailing blanks). -EAGAIN elsewhere. */
 static int splice_line(const TextLine *l, const RcVar *v, const char *new, FILE *out) {
-        const char *s = l->start + strspn(l->start, " \t"), *q;
+        const char *s = l->start + strspn(l->start, " \t"), *q, *end = l->start + l->len;
         size_t name = strlen(v->name), old = strlen(v->raw);
+        bool exported = strncmp(s, "export", 6) == 0 && (s[6] == ' ' || s[6] == '\t'), same, plain;
 
-        if (strncmp(s, "export", 6) == 0 && (s[6] == ' ' || s[6] == '\t'))
+        if (exported)
                 s += 6 + strspn(s + 6, " \t");
-        q = s + name + 2; /* past NAME=" */
-        if (value_class(v->raw) == VALUE_OTHER || value_class(v->raw) != value_class(new) ||
-            strncmp(s, v->name, name) != 0 || s[name] != '=' || s[name + 1] != '"' ||
-            (size_t) (l->start + l->len - q) <= old || strncmp(q, v->raw, old) != 0 || q[old] != '"')
+        if (strncmp(s, v->name, name) != 0 || s[name] != '=' || s[name + 1] != '"')
                 return -EAGAIN;
-        fprintf(out, "%.*s%s%.*s\n", (int) (q - l->start), l->start, new, (int) (l->start + l->len - (q + old)),
-                q + old);
+        q = s + name + 2; /* past NAME=" */
+        if ((size_t) (end - q) <= old || strncmp(q, v->raw, old) != 0 || q[old] != '"')
+                return -EAGAIN;
+        same = value_class(v->raw) != VALUE_OTHER && value_class(v->raw) == value_class(new);
+        plain = s == l->start && q + old + 1 == end;
+        if (value_class(new) == VALUE_OTHER || !(same || plain))
+                return -EAGAIN;
+        fprintf(out, "%.*s%s%.*s\n", (int) (q - l->start), l->start, new, (int) (end - (q + old)), q + old);
         return 0;
 }
 

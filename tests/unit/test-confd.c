@@ -162,7 +162,13 @@ static const struct {
           SHIPPED "  export LISTENON=\"10.0.0.1\" # x\nUDPPORT=\"0\"\n" },
         { "alpine", SHIPPED "LISTENON=\"127.0.0.1\"\nUDPPORT=\"0\"\nMISC_OPTS=\"-v  -U 5 -t 4\"\n", NULL, NULL,
           SHIPPED "LISTENON=\"127.0.0.1\"\nUDPPORT=\"0\"\nMISC_OPTS=\"-v -t 4\"\n" },
-        /* Another class: the lens's put */
+        /* Another class, where the line is more than NAME="OLD": the lens's put */
+        { "alpine", SHIPPED "LISTENON=\"127.0.0.1\"\n  UDPPORT=\"${PORT}\"  \n", NULL, NULL,
+          SHIPPED "LISTENON=\"127.0.0.1\"\nUDPPORT=\"0\"\n" },
+        { "alpine", SHIPPED "LISTENON=\"127.0.0.1\"\nexport UDPPORT=\"${PORT}\" # on\n", NULL, NULL,
+          SHIPPED "LISTENON=\"127.0.0.1\"\nexport UDPPORT=\"0\" # on\n" },
+        { "alpine", SHIPPED "LISTENON=\"127.0.0.1\"\nUDPPORT=\"0\"\nMISC_OPTS=\"${X}-U 5\"\n", NULL, NULL,
+          SHIPPED "LISTENON=\"127.0.0.1\"\nUDPPORT=\"0\"\nMISC_OPTS=\"\"\n" },
         { "alpine", SHIPPED "LISTENON='0.0.0.0'\nUDPPORT=11211\nMISC_OPTS='-U 5'\n", NULL, NULL,
           SHIPPED "LISTENON='127.0.0.1'\nUDPPORT=0\nMISC_OPTS=\"\"\n" },
         { "alpine", SHIPPED "LISTENON=\"0.0.0.0\"\nUDPPORT=\"0\"\nMISC_OPTS=\"-l 10.0.0.1\"\n", NULL, NULL,
