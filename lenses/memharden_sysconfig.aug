@@ -52,12 +52,18 @@ let qonly = /[^-A-Za-z0-9_.,:\/@%+=\n\r"'\\$`]/
 let quoted_re  = qchar* . qonly . qchar*
 let dquoted_re = /[^\n\r"\\$`]*'[^\n\r"\\$`]*/
 let squoted_re = /[^\n\r'\\$`]*"[^\n\r'\\$`]*/
-let dvar_re    = /([^\n\r"\\`$]|\$[A-Za-z_{])*\$[A-Za-z_{]([^\n\r"\\`$]|\$[A-Za-z_{])*/
+(* A reference is $NAME or ${NAME}, nothing else: "${A:-x}", "${#A}" and
+   the other parameter expansions are the shell's alone *)
+let dref = /\$([A-Za-z_]|\{[A-Za-z_][A-Za-z0-9_]*\})/
+let dchar = /[^\n\r"\\`$]/
+let dvar_re    = (dchar | dref)* . dref . (dchar | dref)*
 
 let dq = Memharden_args.del_str "\""
 let sq = Memharden_args.del_str "'"
 
-let empty   = del /(""|'')?/ "" . value ""
+(* A value that becomes empty is written "", as the shipped files write
+   one (Gentoo's LISTENON="") *)
+let empty   = del /(""|'')?/ "\"\"" . value ""
 let bare    = square (del /["']?/ "\"") (store bare_re) (del /["']?/ "\"")
 let quoted  = square (del /["']/ "\"") (store quoted_re) (del /["']/ "\"")
 let dquoted = dq . store dquoted_re . dq

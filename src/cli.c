@@ -15,11 +15,11 @@ static int cmd_help(const Context *c);
 
 static const Command commands[] = {
         { "check", cmd_check, OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_LISTEN, 0,
-          "check [--root DIR] [--profile debian|rhel|suse|arch] [--listen ADDRS] [--json] [-q]",
+          "check [--root DIR] [--profile debian|rhel|suse|arch|alpine|gentoo] [--listen ADDRS] [--json] [-q]",
           "is memcached bound to loopback/private addresses only, with UDP explicitly off? exit 0 yes, 1 no" },
         { "apply", cmd_apply,
           OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_DRY_RUN | OPT_LISTEN | OPT_NO_RESTART | OPT_TIMEOUT, 0,
-          "apply [--dry-run] [--listen ADDRS] [--no-restart] [--timeout SEC] [--root DIR] [--profile debian|rhel|suse|arch] [--json] [-q]",
+          "apply [--dry-run] [--listen ADDRS] [--no-restart] [--timeout SEC] [--root DIR] [--profile debian|rhel|suse|arch|alpine|gentoo] [--json] [-q]",
           "harden the config in place (backup first), restart memcached, verify the live daemon" },
         { "rollback", cmd_rollback, OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_NO_RESTART | OPT_TIMEOUT, 1,
           "rollback [BACKUP] [--no-restart] [--root DIR] [--json] [-q]",
@@ -89,7 +89,7 @@ static void print_help(FILE *f) {
                 fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
         fprintf(f, "\nOptions (before or after the command):\n"
                    "  --root DIR          work on the system mounted at DIR (never touches a service)\n"
-                   "  --profile P         debian, rhel, suse or arch, instead of detecting it from os-release\n"
+                   "  --profile P         debian, rhel, suse, arch, alpine or gentoo, instead of detecting it from os-release\n"
                    "  --dry-run           apply: print the unified diff, write nothing\n"
                    "  --listen ADDRS      bind exactly these loopback/private addresses (comma list)\n"
                    "  --no-restart        apply, rollback: change files only\n"
@@ -143,7 +143,7 @@ static int parse_option(int opt, char **argv, Context *c, bool *help) {
         case 'r': c->root = optarg; break;
         case 'P':
                 if (!profile_by_name(optarg))
-                        return usage_error("cannot use profile '%s': it must be debian, rhel, suse or arch", optarg);
+                        return usage_error("cannot use profile '%s': it must be debian, rhel, suse, arch, alpine or gentoo", optarg);
                 c->profile = optarg;
                 break;
         case 'j': c->json = true; break;

@@ -35,10 +35,13 @@ int context_profile(const Context *c, const Profile **ret, ErrorInfo *e) {
                 return 0; /* the name was checked when the options were parsed */
         }
         r = profile_detect(c->root, ret, &id);
-        if (r == -EPROTONOSUPPORT)
-                return error_set(e, r, "detect the distribution of", c->root, 0,
-                                 "use --profile debian|rhel|suse|arch to say how memcached is configured there",
-                                 "os-release ID '%s' is of none of the Debian, RHEL and SUSE families", id ?: "unknown");
+        if (r == -EPROTONOSUPPORT) {
+                (void) error_set(e, r, "detect the distribution of", c->root, 0, NULL,
+                                 "os-release ID '%s' is of none of the Debian, RHEL, SUSE, Arch, Alpine and Gentoo families",
+                                 id ?: "unknown");
+                error_set_hint(e, "use --profile %s to say how memcached is configured there", profile_names());
+                return r;
+        }
         if (r == -ENOENT || r == -ENOTDIR)
                 return error_set(e, r, "open", c->root, 0, "give --root the directory of a mounted image",
                                  "no such directory");

@@ -9,8 +9,8 @@
  * writes the bytes itself, inside the root (rootfs.h).
  *
  * What differs between the places memcached takes its options from lives in
- * one store each (store.h: store_conf.c, store_shellvar.c); this file and
- * config_file.c hold what every store shares.
+ * one store each (store.h: store_conf.c, store_shellvar.c, store_confd.c);
+ * this file and config_file.c hold what every store shares.
  */
 
 #include <stdbool.h>
@@ -38,6 +38,11 @@ typedef struct StoreState {
         char *rewrite_why;
         unsigned *rewrite_lines;
         size_t n_rewrite_lines;
+        /* The lines an added option is written into though they hold no
+         * edited option (the assignment of the variable that takes it):
+         * an edit that adds options may rewrite them. */
+        unsigned *append_lines;
+        size_t n_append_lines;
 } StoreState;
 
 typedef struct ConfigFile {

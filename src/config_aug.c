@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "array.h"
-#include "envfile.h"
 #include "lines.h"
 #include "util.h"
 
@@ -95,9 +94,7 @@ int aug_error_last(augeas *aug, int r, const char *verb, const char *subject, un
         return error_set(e, r, verb, subject, line, NULL, "%s%s%s", aug_error_message(aug), d ? ": " : "", d ?: "");
 }
 
-/* The file's assignments in order: names and values from the tree at BASE
- * (one node per assignment line), export and line from TEXT. */
-int aug_env_assignments(struct augeas *aug, const char *base, const char *text, EnvAssignment **ret, size_t *ret_n) {
+int aug_env_assignments(augeas *aug, const char *base, const char *text, EnvAssignment **ret, size_t *ret_n) {
         _cleanup_free_ EnvAssignment *v = NULL;
         size_t n = 0, cap = 0, k = 0;
         char expr[NODE_MAX];

@@ -3,8 +3,9 @@
 
 /*
  * Small helpers over the Augeas tree, for config.c and the stores
- * (store_*.c): matching, reading values, node paths, and Augeas's error
- * records turned into an ErrorInfo. They call only Augeas.
+ * (store_*.c): matching, reading values, node paths, a shell-variable
+ * file's assignments, and Augeas's error records turned into an
+ * ErrorInfo. They call only Augeas.
  */
 
 #include <limits.h>
@@ -12,6 +13,7 @@
 #include <stddef.h>
 
 #include "cleanup.h"
+#include "envfile.h"
 #include "error.h"
 
 struct augeas;
@@ -62,9 +64,8 @@ int aug_error_info(struct augeas *aug, const char *err, const char *subject, con
 int aug_error_last(struct augeas *aug, int r, const char *verb, const char *subject, unsigned line, bool details,
                    ErrorInfo *e);
 
-/* The assignments of a shell-variable file in order: names and values from
- * the tree at BASE (the sysconfig lens's, one node per assignment line),
- * export and line from TEXT. The names and values are borrowed from the
- * tree. -EINVAL when the two do not match. */
-int aug_env_assignments(struct augeas *aug, const char *base, const char *text, struct EnvAssignment **ret,
-                        size_t *ret_n);
+/* The assignments of a shell-variable file in order, from the tree at BASE
+ * that lenses/memharden_sysconfig.aug made of TEXT (one node per
+ * assignment line): names and values borrowed from the tree, valid while
+ * it is unchanged; export and line from TEXT. */
+int aug_env_assignments(struct augeas *aug, const char *base, const char *text, EnvAssignment **ret, size_t *ret_n);

@@ -12,6 +12,7 @@
  *     memcached's command line.
  *   - /etc/sysconfig/memcached is sourced by a shell (init script) and read
  *     by systemd's EnvironmentFile=, which expands nothing.
+ *   - OpenRC's /etc/conf.d/memcached is sourced by openrc-run's shell only.
  *   - memcached parses its arguments with getopt_long(): "-xVALUE" or
  *     "-x VALUE" (the next word, even one starting with "-"),
  *     "--name=VALUE" or "--name VALUE", clusters of flags ("-vk"), and
@@ -40,6 +41,7 @@
         "should get, then run again"
 #define HINT_OPERATOR "leave only memcached's options there, then run again"
 #define HINT_ASSIGNMENT "keep the line a plain assignment, then run again"
+#define HINT_DQUOTE "put the value in double quotes, which the shell reads alike, then run again"
 #define HINT_UNKNOWN "memcached refuses to start with it: correct or remove it, then run again"
 #define HINT_NEEDS_VALUE "give it its value on the same line, then run again"
 #define HINT_TAKES_NEXT "memcached would take what follows as its value: give it its own, then run again"
@@ -72,6 +74,11 @@ static void problem(Problem *p, size_t pos, const char *hint, const char *fmt, .
         va_start(ap, fmt);
         vsnprintf(p->detail, sizeof p->detail, fmt, ap);
         va_end(ap);
+}
+
+/* A file of assignments that a shell sources. */
+static bool is_shell_file(DiagnoseSyntax syntax) {
+        return syntax == DIAGNOSE_SHELLVAR_LINE || syntax == DIAGNOSE_OPENRC_LINE;
 }
 
 static bool is_blank(char c) {
@@ -137,6 +144,21 @@ static size_t variable_len(const char *s, size_t n) {
         return k;
 }
 
+/* Whether the reference at S (LEN bytes) is "$NAME" or "${NAME}": any
+ * other "${...}" is a parameter expansion only a shell can work out. */
+static bool is_plain_reference(const char *s, size_t len) {
+        size_t i = s[1] == '{' ? 2 : 1, end = s[1] == '{' ? len - 1 : len;
+
+        if (s[1] == '{' && (len < 4 || s[len - 1] != '}'))
+                return false;
+        if (!is_name_start(s[i]))
+                return false;
+        while (++i < end)
+                if (!is_name_char(s[i]))
+                        return false;
+        return true;
+}
+
 /* Whether the variable reference at S[I] (LEN bytes) is a word of its own:
  * the argument lens keeps such a word of a shell variable's value. */
 static bool is_whole_word(const char *s, size_t n, size_t i, size_t len) {
@@ -146,7 +168,7 @@ static bool is_whole_word(const char *s, size_t n, size_t i, size_t len) {
 /* A command substitution, backticks or a variable expansion at S[I], in
  * double quotes when DQUOTED. */
 static void expansion_at(DiagnoseSyntax syntax, const char *s, size_t n, size_t i, bool dquoted, Problem *p) {
-        const char *hint = syntax == DIAGNOSE_CONF_LINE ? HINT_VALUE : HINT_VALUE_ENV;
+        const char *hint = syntax == DIAGNOSE_SHELLVAR_LINE ? HINT_VALUE_ENV : HINT_VALUE;
         size_t len;
 
         if (s[i] == '`') {
@@ -159,19 +181,28 @@ static void expansion_at(DiagnoseSyntax syntax, const char *s, size_t n, size_t 
                 problem(p, i, hint, "%s '%.*s%s', which only a shell can interpret",
                         arith ? "arithmetic expansion" : "command substitution", QUOTE(s + i, len));
         } else if ((len = variable_len(s + i, n - i)) > 0) {
-                /* Supported where the lenses take it: in double quotes in a
-                 * sysconfig file, and as a word of its own in its value. */
-                if ((syntax == DIAGNOSE_SHELLVAR_LINE && dquoted) ||
-                    (syntax == DIAGNOSE_ARGS && is_whole_word(s, n, i, len)))
+                if (!is_plain_reference(s + i, len)) {
+                        problem(p, i, hint, "parameter expansion '%.*s%s', which only a shell can interpret",
+                                QUOTE(s + i, len));
                         return;
-                problem(p, i, hint, "variable expansion '%.*s%s', which only a shell can interpret",
-                        QUOTE(s + i, len));
+                }
+                /* Supported where the lenses take it: in double quotes in a
+                 * file a shell sources, and as a word of its own in a
+                 * variable's value. */
+                if ((is_shell_file(syntax) && dquoted) || (syntax == DIAGNOSE_ARGS && is_whole_word(s, n, i, len)))
+                        return;
+                if (syntax == DIAGNOSE_OPENRC_LINE) /* only the shell reads it: quotes change nothing */
+                        problem(p, i, HINT_DQUOTE, "variable expansion '%.*s%s' outside double quotes",
+                                QUOTE(s + i, len));
+                else
+                        problem(p, i, hint, "variable expansion '%.*s%s', which only a shell can interpret",
+                                QUOTE(s + i, len));
         }
 }
 
 /* A shell operator at S[I], outside quotes. */
 static void operator_at(DiagnoseSyntax syntax, const char *s, size_t n, size_t i, Problem *p) {
-        const char *hint = syntax == DIAGNOSE_SHELLVAR_LINE ? HINT_ASSIGNMENT : HINT_OPERATOR;
+        const char *hint = is_shell_file(syntax) ? HINT_ASSIGNMENT : HINT_OPERATOR;
         bool doubled = i + 1 < n && s[i + 1] == s[i];
 
         if (s[i] == ';')
@@ -202,7 +233,7 @@ static void find_shell(DiagnoseSyntax syntax, const char *s, size_t n, Problem *
                         squoted = true;
                 else if (quotes && s[i] == '"')
                         dquoted = !dquoted;
-                else if (syntax == DIAGNOSE_SHELLVAR_LINE && s[i] == '#' && !dquoted && (i == 0 || is_blank(s[i - 1])))
+                else if (is_shell_file(syntax) && s[i] == '#' && !dquoted && (i == 0 || is_blank(s[i - 1])))
                         return; /* a comment */
                 else {
                         expansion_at(syntax, s, n, i, dquoted, p);
@@ -389,7 +420,7 @@ int config_diagnose(DiagnoseSyntax syntax, const char *line, size_t size, const 
                 find_directive(line, n, &p);
         else {
                 find_shell(syntax, line, n, &p);
-                if (syntax == DIAGNOSE_SHELLVAR_LINE)
+                if (is_shell_file(syntax))
                         find_command(line, n, &p);
                 else
                         find_options(syntax, line, n, &p);

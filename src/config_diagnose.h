@@ -21,6 +21,7 @@ struct augeas;
 typedef enum DiagnoseSyntax {
         DIAGNOSE_CONF_LINE,     /* a line of Debian's memcached.conf: options, or a start-script directive */
         DIAGNOSE_SHELLVAR_LINE, /* a line of a shell-variable file, such as /etc/sysconfig/memcached */
+        DIAGNOSE_OPENRC_LINE,   /* a line of a file only a shell reads: OpenRC's /etc/conf.d/memcached */
         DIAGNOSE_ARGS,          /* an argument string: such a variable's value, its quotes already gone */
 } DiagnoseSyntax;
 

@@ -36,6 +36,7 @@ void store_state_done(StoreState *s) {
         free(s->args_node);
         free(s->rewrite_why);
         free(s->rewrite_lines);
+        free(s->append_lines);
         *s = (StoreState) {};
 }
 
@@ -102,7 +103,9 @@ static int parse_file(Config *c, ConfigFile *f, ErrorInfo *e) {
         snprintf(err, sizeof err, "/augeas/text%s/error", f->node);
         if (aug_value(c->aug, err) || aug_match(c->aug, err, NULL) > 0)
                 return config_diagnose_refusal(c->aug, err, in,
-                                               c->profile->variable ? DIAGNOSE_SHELLVAR_LINE : DIAGNOSE_CONF_LINE,
+                                               c->profile->rc_command ? DIAGNOSE_OPENRC_LINE
+                                               : c->profile->variable ? DIAGNOSE_SHELLVAR_LINE
+                                                                      : DIAGNOSE_CONF_LINE,
                                                f->real_path, e);
         /* No error record for the file: the lens itself did not load. */
         return error_set(e, -ELIBBAD, "load", c->profile->lens, 0,
@@ -152,7 +155,7 @@ static const struct {
         const char *detail, *hint;
 } read_errors[] = {
         { -ENOENT, "no such file",
-          "is memcached installed? for an image use --root DIR, for another layout --profile debian|rhel|suse|arch" },
+          "is memcached installed? for an image use --root DIR, for another layout --profile debian|rhel|suse|arch|alpine|gentoo" },
         { -EISDIR, "it is a directory", "it must be memcached's config file" },
         { -EBADMSG, "it contains NUL bytes, so it is not a text config", "restore the file from a backup" },
         { -EBADF, "not a regular file (a FIFO, socket or device)", "point memharden at memcached's config" },

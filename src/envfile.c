@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The readers of a shell-variable file (envfile.h): what systemd's
+ * EnvironmentFile= and a shell sourcing it make of its assignments.
+ */
 #include "envfile.h"
 
 #include <errno.h>
@@ -44,30 +48,45 @@ static char *shell_expand(const char *value, char *const *values, const EnvAssig
         return TAKE_PTR(buf);
 }
 
-int envfile_readings(const EnvAssignment *v, size_t n, const char *var, char **ret_systemd, char **ret_shell) {
-        _cleanup_free_ char **values = calloc(n ?: 1, sizeof *values);
-        const char *systemd = NULL, *shell = NULL;
-        char *a = NULL, *b = NULL;
-        int r = 0;
+void envfile_values_free(char **values, size_t n) {
+        for (size_t i = 0; values && i < n; i++)
+                free(values[i]);
+        free(values);
+}
+
+int envfile_shell_values(const EnvAssignment *v, size_t n, char ***ret) {
+        char **values = calloc(n ?: 1, sizeof *values);
 
         if (!values)
                 return -ENOMEM;
-        for (size_t i = 0; i < n && r >= 0; i++) {
-                values[i] = shell_expand(v[i].value, values, v, i);
-                if (!values[i])
-                        r = -ENOMEM;
-                else if (streq_ptr(v[i].name, var)) {
+        for (size_t i = 0; i < n; i++)
+                if (!(values[i] = shell_expand(v[i].value, values, v, i))) {
+                        envfile_values_free(values, i);
+                        return -ENOMEM;
+                }
+        *ret = values;
+        return 0;
+}
+
+int envfile_readings(const EnvAssignment *v, size_t n, const char *var, char **ret_systemd, char **ret_shell) {
+        const char *systemd = NULL, *shell = NULL;
+        char **values = NULL, *a = NULL, *b = NULL;
+        int r;
+
+        r = envfile_shell_values(v, n, &values);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                if (streq_ptr(v[i].name, var)) {
                         shell = values[i];
                         if (!v[i].export)
                                 systemd = v[i].value;
                 }
-        }
-        if (r >= 0 && ((systemd && !(a = strdup(systemd))) || (shell && !(b = strdup(shell))))) {
+        if ((systemd && !(a = strdup(systemd))) || (shell && !(b = strdup(shell)))) {
                 free(a);
                 r = -ENOMEM;
         }
-        for (size_t i = 0; i < n; i++)
-                free(values[i]);
+        envfile_values_free(values, n);
         if (r < 0)
                 return r;
         *ret_systemd = a;

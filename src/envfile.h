@@ -4,8 +4,8 @@
 /*
  * The two readers of a sysconfig file such as RHEL's /etc/sysconfig/memcached:
  * systemd's EnvironmentFile= (the unit, under systemd) and a shell sourcing
- * it (the init script). Pure functions over the file's assignments, for
- * store_shellvar.c; no I/O.
+ * it (the init script, or OpenRC's openrc-run). Pure functions over the
+ * file's assignments, for store_shellvar.c and store_confd.c; no I/O.
  *
  * systemd's parser (src/basic/env-file.c) expands nothing, so "$OPTIONS"
  * stays those eight characters, and takes "export NAME=" as an assignment
@@ -25,6 +25,13 @@ typedef struct EnvAssignment {
         bool export;        /* "export NAME=..." */
         unsigned line;
 } EnvAssignment;
+
+/* The value of each of the N assignments of V as a shell sourcing them in
+ * order has it: $NAME and ${NAME} expanded from the assignments before it,
+ * an unset name as empty. *RET: N malloc()ed strings, for
+ * envfile_values_free(). */
+int envfile_shell_values(const EnvAssignment *v, size_t n, char ***ret);
+void envfile_values_free(char **values, size_t n);
 
 /* What VAR ends up as for each reader: *RET_SYSTEMD and *RET_SHELL are
  * malloc()ed, NULL when that reader leaves VAR unset. */

@@ -58,6 +58,10 @@ static int match_lines(const ConfigFile *f, const Edit *edits, size_t n_edits, c
         for (size_t i = 0; i < n_edits; i++)
                 if (edits[i].op != EDIT_APPEND && f->args[edits[i].arg].line <= n_old)
                         edited[f->args[edits[i].arg].line] = true;
+                else if (edits[i].op == EDIT_APPEND)
+                        for (size_t k = 0; k < f->state.n_append_lines; k++)
+                                if (f->state.append_lines[k] <= n_old)
+                                        edited[f->state.append_lines[k]] = true;
 
         *ret_kept = true;
         FOREACH_LINE(l, f->text) {

@@ -14,6 +14,45 @@
 #include "store.h"
 #include "util.h"
 
+/* Alpine's /etc/init.d/memcached: start() runs
+ *   memcached -d -p ${PORT} -U ${UDPPORT} ${c_LISTENON} -m ${MEMUSAGE}
+ *     -c ${MAXCONN} -u ${MEMCACHED_RUNAS} -P "${PIDFILE}" ${MISC_OPTS}
+ * with c_LISTENON="-l ${LISTENON}" where LISTENON is not empty. */
+static const RcWord alpine_command[] = {
+        { .word = "-d" },
+        { .word = "-p" }, { .var = "PORT" },
+        { .word = "-U" }, { .var = "UDPPORT" },
+        { .word = "-l", .when = { "LISTENON" } }, { .var = "LISTENON" },
+        { .word = "-m" }, { .var = "MEMUSAGE" },
+        { .word = "-c" }, { .var = "MAXCONN" },
+        { .word = "-u" }, { .var = "MEMCACHED_RUNAS" },
+        /* "${PIDFILE}" in quotes: one word whatever the script put in it */
+        { .word = "-P" }, { .word = "${PIDFILE}" },
+        { .var = "MISC_OPTS" },
+        {},
+};
+
+/* Gentoo's /etc/init.d/memcached: start() runs
+ *   memcached -d ${CONNECTION} -m ${MEMUSAGE} -c ${MAXCONN}
+ *     -u ${MEMCACHED_RUNAS} -P "${PIDFILE}" ${MISC_OPTS}
+ * with CONNECTION="-s ${SOCKET}" (and " -a ${SOCKET_MASK}" where that is
+ * set) where SOCKET is set, else "-p ${PORT} -U ${UDPPORT}" and
+ * " -l ${LISTENON}" where that is not empty. */
+static const RcWord gentoo_command[] = {
+        { .word = "-d" },
+        { .word = "-s", .when = { "SOCKET" } }, { .var = "SOCKET" },
+        { .word = "-a", .when = { "SOCKET", "SOCKET_MASK" } }, { .var = "SOCKET_MASK", .when = { "SOCKET" } },
+        { .word = "-p", .unless = "SOCKET" }, { .var = "PORT", .unless = "SOCKET" },
+        { .word = "-U", .unless = "SOCKET" }, { .var = "UDPPORT", .unless = "SOCKET" },
+        { .word = "-l", .when = { "LISTENON" }, .unless = "SOCKET" }, { .var = "LISTENON", .unless = "SOCKET" },
+        { .word = "-m" }, { .var = "MEMUSAGE" },
+        { .word = "-c" }, { .var = "MAXCONN" },
+        { .word = "-u" }, { .var = "MEMCACHED_RUNAS" },
+        { .word = "-P" }, { .word = "${PIDFILE}" },
+        { .var = "MISC_OPTS" },
+        {},
+};
+
 static const Profile profiles[] = {
         {
                 .name = "debian",
@@ -59,6 +98,42 @@ static const Profile profiles[] = {
                 .store = &store_unit,
                 .unit = "memcached.service",
         },
+        {
+                /* OpenRC sources /etc/conf.d/memcached, then for service
+                 * memcached.NAME /etc/conf.d/memcached.NAME, which the
+                 * init script sources once more. */
+                .name = "alpine",
+                .store = &store_confd,
+                .unit_store = &store_unit,
+                .units_when_used = true,
+                .config = "/etc/conf.d/memcached",
+                .instance_dir = "/etc/conf.d",
+                .instance_prefix = "memcached.",
+                .instance_suffix = "",
+                .lens = "Memharden_sysconfig.lns",
+                .variable = "MISC_OPTS",
+                .rc_command = alpine_command,
+                .init_script = "/etc/init.d/memcached",
+                .rc_service = "memcached",
+        },
+        {
+                .name = "gentoo",
+                .store = &store_confd,
+                .unit_store = &store_unit,
+                .units_when_used = true,
+                .config = "/etc/conf.d/memcached",
+                .instance_dir = "/etc/conf.d",
+                .instance_prefix = "memcached.",
+                .instance_suffix = "",
+                .lens = "Memharden_sysconfig.lns",
+                .variable = "MISC_OPTS",
+                .rc_command = gentoo_command,
+                /* Gentoo also ships a unit, which reads the file as its
+                 * EnvironmentFile= and only MISC_OPTS from it. */
+                .unit = "memcached.service",
+                .init_script = "/etc/init.d/memcached",
+                .rc_service = "memcached",
+        },
 };
 
 /* os-release IDs, matched against ID first and then each word of ID_LIKE. */
@@ -75,11 +150,14 @@ static const struct {
         { "opensuse-leap", "suse" }, { "opensuse-tumbleweed", "suse" }, { "opensuse", "suse" },
         { "sles", "suse" }, { "sled", "suse" }, { "suse", "suse" },
         { "arch", "arch" }, { "manjaro", "arch" }, { "endeavouros", "arch" },
+        { "alpine", "alpine" }, { "postmarketos", "alpine" },
+        { "gentoo", "gentoo" },
 };
 
 /* Only these may be inherited through ID_LIKE: a distro "like" ol is rare,
  * but one "like debian" or "like rhel fedora" is the common case. */
-static const char *const like_ids[] = { "debian", "ubuntu", "rhel", "fedora", "centos", "suse", "opensuse", "arch" };
+static const char *const like_ids[] = { "debian", "ubuntu", "rhel", "fedora", "centos", "suse", "opensuse",
+                                        "arch", "alpine", "gentoo" };
 
 /* Release files that identify a family when os-release is absent. */
 static const struct {
@@ -88,6 +166,8 @@ static const struct {
 } release_files[] = {
         { "/etc/debian_version", "debian" },
         { "/etc/redhat-release", "rhel" },
+        { "/etc/alpine-release", "alpine" },
+        { "/etc/gentoo-release", "gentoo" },
 };
 
 const Profile *profile_by_name(const char *name) {
@@ -160,6 +240,8 @@ int profile_unit_name(const Profile *p, const char *instance, char **ret) {
         const char *at = p->instance_unit ? strchr(p->instance_unit, '@') : NULL;
         char *s;
 
+        if (!p->unit)
+                return -EOPNOTSUPP;
         if (instance && at)
                 s = asprintf(&s, "%.*s%s%s", (int) (at + 1 - p->instance_unit), p->instance_unit, instance, at + 1) < 0
                             ? NULL : s;
@@ -172,7 +254,7 @@ int profile_unit_name(const Profile *p, const char *instance, char **ret) {
 }
 
 const char *profile_names(void) {
-        return "debian|rhel|suse|arch";
+        return "debian|rhel|suse|arch|alpine|gentoo";
 }
 
 static const char *family_of(const char *id, bool like) {

@@ -12,23 +12,47 @@
 
 struct ConfigStore;
 
+/* One piece of the command line an OpenRC start script builds for
+ * memcached: a literal WORD, or VAR expanded without quotes (so split at
+ * blanks into none or more words). It is there only while every variable
+ * WHEN names is non-empty and UNLESS is empty, as the script's [ -n ] and
+ * [ -z ] tests decide. */
+typedef struct RcWord {
+        const char *word;
+        const char *var;
+        const char *when[2];
+        const char *unless;
+} RcWord;
+
 typedef struct Profile {
-        const char *name;           /* "debian", "rhel" */
+        const char *name;           /* "debian", "rhel", "suse", "alpine", "gentoo" */
         const struct ConfigStore *store; /* how its files keep the options (store.h) */
         /* The store of the systemd units that run memcached, on a family
          * that has them (store_unit.c); it chains to STORE's files where a
          * unit takes its options from them. */
         const struct ConfigStore *unit_store;
+        /* A family OpenRC runs: a unit counts only where it is enabled or
+         * systemd runs the root (Gentoo's package ships one either way). */
+        bool units_when_used;
         const char *config;         /* main config file, absolute inside the root */
         const char *instance_dir;   /* where per-instance configs live, or NULL */
         const char *instance_prefix, *instance_suffix; /* memcached_NAME.conf */
         const char *lens;           /* Augeas lens for the file */
-        const char *variable;       /* the shell variable store: the variable ("OPTIONS") */
+        const char *variable;       /* the shell variable store: the variable ("OPTIONS"); the
+                                     * conf.d store: where options go that have no variable of
+                                     * their own ("MISC_OPTS") */
+        /* The conf.d store: memcached's arguments as the OpenRC script's
+         * start() builds them, ended by an empty piece. */
+        const RcWord *rc_command;
         /* Debian's start scripts drop whole lines that begin with -d or -h. */
         bool skips_daemon_lines;
-        const char *unit;           /* "memcached.service" */
+        const char *unit;           /* "memcached.service", or NULL where none ships */
         const char *instance_unit;  /* the template unit, "memcached@.service", or NULL */
         const char *init_script;    /* "/etc/init.d/memcached" */
+        /* OpenRC: the service, "memcached"; instance NAME is the service
+         * "memcached.NAME", its script the init script's link
+         * "/etc/init.d/memcached.NAME" (service_openrc.c). */
+        const char *rc_service;
 } Profile;
 
 /* The argument-string lens, applied to a shell variable's value and to one
@@ -53,14 +77,16 @@ bool profile_owns(const Profile *p, const char *path);
 const char *profile_unit_of_path(const char *path, char *buf, size_t size);
 
 /* The unit that runs INSTANCE (NULL: the main config): P's template unit
- * with the instance name after its '@', else P's unit. malloc()ed. */
+ * with the instance name after its '@', else P's unit. malloc()ed.
+ * -EOPNOTSUPP for a profile that ships no unit. */
 int profile_unit_name(const Profile *p, const char *instance, char **ret);
 
-/* "debian|rhel|suse|arch", for messages. */
+/* "debian|rhel|suse|arch|alpine|gentoo", for messages. */
 const char *profile_names(void);
 
 /* Detects the profile from ROOT's os-release (ID, then each word of ID_LIKE),
- * falling back to /etc/debian_version and /etc/redhat-release.
- * -EPROTONOSUPPORT when the system is of neither family; ret_id then still
+ * falling back to /etc/debian_version, /etc/redhat-release,
+ * /etc/alpine-release and /etc/gentoo-release. -EPROTONOSUPPORT when the
+ * system is of none of these families; ret_id then still
  * names what was detected (malloc()ed, or NULL) so the message can name it. */
 int profile_detect(const char *root, const Profile **ret, char **ret_id);

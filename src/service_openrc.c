@@ -33,12 +33,12 @@
 
 /* ---- the pure helpers of service_openrc.h ---- */
 
-int openrc_service_name(const char *instance, char **ret) {
+int openrc_service_name(const char *service, const char *instance, char **ret) {
         char *name;
 
         if (instance && (!*instance || strchr(instance, '/')))
                 return -EINVAL;
-        if (asprintf(&name, "memcached%s%s", instance ? "." : "", instance ?: "") < 0)
+        if (asprintf(&name, "%s%s%s", service, instance ? "." : "", instance ?: "") < 0)
                 return -ENOMEM;
         *ret = name;
         return 0;
@@ -385,8 +385,9 @@ static int openrc_run(const Profile *p, const char *instance, const ServiceOptio
         OpenrcState state = OPENRC_STOPPED;
         int k;
 
-        (void) p;
-        k = openrc_service_name(instance, &report->unit);
+        /* The profile's service (Alpine's, Gentoo's); memcached's init
+         * script under OpenRC on any other family. */
+        k = openrc_service_name(p->rc_service ?: "memcached", instance, &report->unit);
         if (k < 0)
                 return error_set(e, k, "restart", instance, 0, NULL, "not an OpenRC service instance name");
         k = openrc_read(report->unit, o, report, &state, e);

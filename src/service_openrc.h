@@ -20,11 +20,11 @@ typedef enum OpenrcState {
         OPENRC_CRASHED,   /* started, but the daemon it recorded is gone */
 } OpenrcState;
 
-/* "memcached" for the main config (INSTANCE NULL), "memcached.NAME" for
- * instance NAME: OpenRC's multi-instance convention, a link
+/* SERVICE ("memcached") for the main config (INSTANCE NULL), "SERVICE.NAME"
+ * for instance NAME: OpenRC's multi-instance convention, a link
  * /etc/init.d/memcached.NAME -> memcached reading /etc/conf.d/memcached.NAME.
  * -EINVAL for an empty name or one with '/'. malloc()ed. */
-int openrc_service_name(const char *instance, char **ret);
+int openrc_service_name(const char *service, const char *instance, char **ret);
 
 /* The state that the exit status of 'rc-service SERVICE status' gives:
  * openrc-run's _status() returns 0 started, 3 stopped, 4 stopping,

@@ -65,3 +65,6 @@ extern const ConfigStore store_conf;
 extern const ConfigStore store_shellvar;
 /* systemd units and drop-ins: the command line systemd runs (store_unit.c). */
 extern const ConfigStore store_unit;
+/* OpenRC's conf.d: shell variables a start script builds the arguments
+ * from (store_confd.c). */
+extern const ConfigStore store_confd;

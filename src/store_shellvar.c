@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "array.h"
 #include "cleanup.h"
 #include "config_aug.h"
 #include "config_diagnose.h"

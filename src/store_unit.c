@@ -153,11 +153,13 @@ static const char *base_name(const char *path) {
 }
 
 /* Whether X takes its listener options only from the profile's variable
- * in the profile's sysconfig file, which that store judges. */
+ * in the profile's sysconfig file, which that store judges as the unit
+ * reads it. (OpenRC's conf.d store judges the init script's command line,
+ * which a unit does not run: Gentoo's unit passes MISC_OPTS alone.) */
 static bool chains_to_variable(const Profile *p, const UnitExec *x) {
         bool uses = false;
 
-        if (!p->variable || p->unit_store == NULL)
+        if (!p->variable || p->store != &store_shellvar)
                 return false;
         for (size_t j = 1; j < x->argc; j++) {
                 const ExecWord *w = &x->argv[j];
@@ -234,6 +236,12 @@ static size_t target_of(const UnitData *d) {
         return d->exec.source; /* not reached: unit_load.c always places ours */
 }
 
+/* Whether systemd runs the root: it has /run/systemd/system. */
+static bool systemd_runs(const Config *c) {
+        _cleanup_close_ int fd = -1;
+        return root_open_dir(c->root, "/run/systemd/system", 0, &fd) >= 0;
+}
+
 /* Adds U as a file of C, or leaves it to the store it chains to. */
 static int add_unit(Config *c, Unit *u, ErrorInfo *e) {
         _cleanup_(unit_data_freep) UnitData *d = calloc(1, sizeof *d);
@@ -247,6 +255,8 @@ static int add_unit(Config *c, Unit *u, ErrorInfo *e) {
                 return -ENOMEM;
         }
         d->unit = u;
+        if (c->profile->units_when_used && !u->used && !systemd_runs(c))
+                return 0; /* a unit OpenRC's host would never run */
         r = read_env_files(c, d, e);
         if (r < 0)
                 return r;

@@ -350,8 +350,9 @@ static bool candidate(const char *root, const char *dir, const char *name) {
         return root_read_file(root, path, &text, NULL, NULL) >= 0 && strstr(text, "memcached");
 }
 
-/* The instances enabled in DIR's .wants/ and .requires/ directories. */
-static int scan_wants(const char *root, const char *dir, const char *sub, Names *out) {
+/* The units enabled in DIR's .wants/ and .requires/ directories into USED,
+ * the instances among them also into OUT. */
+static int scan_wants(const char *root, const char *dir, const char *sub, Names *out, Names *used) {
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int fd = -1;
         struct dirent *de;
@@ -366,15 +367,17 @@ static int scan_wants(const char *root, const char *dir, const char *sub, Names 
         if ((r = opendir_at(fd, ".", &d)) < 0)
                 return r;
         while (r >= 0 && (de = readdir(d)))
-                if (has_suffix(de->d_name, ".service") && strchr(de->d_name, '@') &&
-                    !has_suffix(de->d_name, "@.service"))
-                        r = names_add(out, de->d_name);
+                if (has_suffix(de->d_name, ".service") && !has_suffix(de->d_name, "@.service")) {
+                        r = names_add(used, de->d_name);
+                        if (r >= 0 && strchr(de->d_name, '@'))
+                                r = names_add(out, de->d_name);
+                }
         closedir(d);
         return r;
 }
 
-/* Every candidate unit name in DIR, and the instances it enables. */
-static int scan_dir(const char *root, const char *dir, Names *out) {
+/* Every candidate unit name in DIR, and the units it enables (USED). */
+static int scan_dir(const char *root, const char *dir, Names *out, Names *used) {
         _cleanup_close_ int fd = -1;
         struct dirent *de;
         DIR *d = NULL;
@@ -387,7 +390,7 @@ static int scan_dir(const char *root, const char *dir, Names *out) {
                 return r;
         while (r >= 0 && (de = readdir(d))) {
                 if (has_suffix(de->d_name, ".wants") || has_suffix(de->d_name, ".requires"))
-                        r = scan_wants(root, dir, de->d_name, out);
+                        r = scan_wants(root, dir, de->d_name, out, used);
                 else if (has_suffix(de->d_name, ".service") && !has_suffix(de->d_name, "@.service") &&
                          candidate(root, dir, de->d_name))
                         r = names_add(out, de->d_name);
@@ -396,9 +399,10 @@ static int scan_dir(const char *root, const char *dir, Names *out) {
         return r;
 }
 
-/* Instances that run or ran since boot, which systemd records as
- * /run/systemd/units/invocation:NAME links: started by hand, not enabled. */
-static int scan_invocations(const char *root, Names *out) {
+/* Units that run or ran since boot, which systemd records as
+ * /run/systemd/units/invocation:NAME links, into USED; the instances among
+ * them (started by hand, not enabled) also into OUT. */
+static int scan_invocations(const char *root, Names *out, Names *used) {
         static const char prefix[] = "invocation:";
         _cleanup_close_ int fd = -1;
         struct dirent *de;
@@ -412,8 +416,11 @@ static int scan_invocations(const char *root, Names *out) {
                 return r;
         while (r >= 0 && (de = readdir(d))) {
                 const char *name = de->d_name + sizeof prefix - 1;
-                if (strncmp(de->d_name, prefix, sizeof prefix - 1) == 0 && has_suffix(name, ".service") &&
-                    strchr(name, '@') && !has_suffix(name, "@.service"))
+                if (strncmp(de->d_name, prefix, sizeof prefix - 1) != 0 || !has_suffix(name, ".service") ||
+                    has_suffix(name, "@.service"))
+                        continue;
+                r = names_add(used, name);
+                if (r >= 0 && strchr(name, '@'))
                         r = names_add(out, name);
         }
         closedir(d);
@@ -425,16 +432,16 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 int units_discover(const char *root, int root_fd, Unit ***ret, size_t *ret_n, char **ret_path, unsigned *ret_line) {
-        _cleanup_(names_done) Names names = {};
+        _cleanup_(names_done) Names names = {}, used = {};
         LoadError err = {};
         Unit **v = NULL;
         size_t n = 0;
         int r = 0;
 
         for (size_t d = 0; d < ELEMENTSOF(unit_dirs) && r >= 0; d++)
-                r = scan_dir(root, unit_dirs[d], &names);
+                r = scan_dir(root, unit_dirs[d], &names, &used);
         if (r >= 0)
-                r = scan_invocations(root, &names);
+                r = scan_invocations(root, &names, &used);
         if (r >= 0 && names.n > 0) {
                 qsort(names.v, names.n, sizeof *names.v, cmp_str);
                 v = calloc(names.n, sizeof *v);
@@ -442,7 +449,11 @@ int units_discover(const char *root, int root_fd, Unit ***ret, size_t *ret_n, ch
         }
         for (size_t i = 0; r >= 0 && i < names.n; i++) {
                 r = unit_load(root, root_fd, names.v[i], &v[n], &err);
-                n += r >= 0 && v[n];
+                if (r >= 0 && v[n]) {
+                        for (size_t k = 0; k < used.n && !v[n]->used; k++)
+                                v[n]->used = streq_ptr(used.v[k], v[n]->name);
+                        n++;
+                }
         }
         if (r < 0) {
                 unit_list_free(v, n);

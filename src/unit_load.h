@@ -40,6 +40,7 @@ typedef struct Unit {
         char *name;          /* "memcached@11211.service" */
         char *prefix;        /* "memcached" */
         char *instance;      /* "11211", or NULL */
+        bool used;           /* enabled (a .wants/ or .requires/ link) or ran since boot */
         UnitSource *sources; /* the fragment, then the drop-ins in order (ours among them) */
         size_t n_sources;
 } Unit;

@@ -28,6 +28,41 @@ CACHESIZE=\"64\"
 OPTIONS=\"-l 127.0.0.1 -U 0\"
 "
 
+(* OpenRC's /etc/conf.d/memcached, in Gentoo's shape: a reference to a
+   variable set before, an empty value, commented-out settings *)
+let confd = "# memcached
+MEMUSAGE=\"64\"
+LISTENON=\"\"
+PORT=\"11211\"
+UDPPORT=\"${PORT}\"
+#SOCKET=\"/var/run/memcached/memcached.sock\"
+MISC_OPTS=\"\"
+"
+
+test lns get confd =
+  { "#comment" = "memcached" }
+  { "MEMUSAGE" = "64" }
+  { "LISTENON" = "" }
+  { "PORT" = "11211" }
+  { "UDPPORT" = "${PORT}" }
+  { "#comment" = "SOCKET=\"/var/run/memcached/memcached.sock\"" }
+  { "MISC_OPTS" = "" }
+
+test lns put confd after set "/UDPPORT" "0"; set "/LISTENON" "127.0.0.1" =
+"# memcached
+MEMUSAGE=\"64\"
+LISTENON=\"127.0.0.1\"
+PORT=\"11211\"
+UDPPORT=\"0\"
+#SOCKET=\"/var/run/memcached/memcached.sock\"
+MISC_OPTS=\"\"
+"
+
+(* An instance file that has no UDPPORT of its own gets one at its end *)
+test lns put "PORT=\"11212\"\n# end\n" after set "/UDPPORT" "0" = "PORT=\"11212\"\n# end\nUDPPORT=\"0\"\n"
+(* An option removed from a value that then holds none *)
+test lns put "MISC_OPTS=\"-U 11211\"  # UDP\n" after set "/MISC_OPTS" "" = "MISC_OPTS=\"\"  # UDP\n"
+
 (* Empty files and files of blank lines *)
 test lns put "" after rm "/nonexistent" = ""
 test lns get "\n" = { }
@@ -72,13 +107,14 @@ test lns put "A=\"b\"\n" after set "/A" "c" = "A=\"c\"\n"
 test lns put "A='a b'\n" after set "/A" "c d" = "A='c d'\n"
 test lns put "  A=\"a b\"   # keep\n" after set "/A" "c d" = "  A=\"c d\"   # keep\n"
 test lns put "A=''\n" after set "/A" "" = "A=''\n"
+test lns put "A=\n" after set "/A" "" = "A=\n"
 
 (* ... and switches to the quoting the new value needs *)
 test lns put "A=b\n" after set "/A" "c d" = "A=\"c d\"\n"
 test lns put "A=\n" after set "/A" "-l 127.0.0.1 -U 0" = "A=\"-l 127.0.0.1 -U 0\"\n"
 test lns put "A='b'\n" after set "/A" "it's" = "A=\"it's\"\n"
 test lns put "A=\"b\"\n" after set "/A" "say \"hi\"" = "A='say \"hi\"'\n"
-test lns put "A=\"b c\"\n" after set "/A" "" = "A=\n"
+test lns put "A=\"b c\"\n" after set "/A" "" = "A=\"\"\n"
 
 (* New nodes: values are double-quoted, appended after the last line *)
 test lns put "# c\nPORT=11211\n" after set "/OPTIONS" "-l 127.0.0.1 -U 0" =
@@ -88,7 +124,7 @@ test lns put "" after set "/OPTIONS" "-l 127.0.0.1 -U 0" =
 test lns put "PORT=11211\n" after set "/OPTIONS" "-U 0" =
   "PORT=11211\nOPTIONS=\"-U 0\"\n"
 test lns put "" after set "/A" "b" = "A=\"b\"\n"
-test lns put "" after set "/A" "" = "A=\n"
+test lns put "" after set "/A" "" = "A=\"\"\n"
 test lns put "" after set "/#comment" "x" = "# x\n"
 
 (* A tree that fits no line fails the put rather than dropping nodes *)
@@ -114,6 +150,14 @@ test lns get "A=\"$1\"\n" = *
 test lns get "OPTIONS=\"-l 10.0.0.5\"\nOPTIONS=\"$OPTIONS -k\"\n" =
   { "OPTIONS" = "-l 10.0.0.5" } { "OPTIONS" = "$OPTIONS -k" }
 test lns get "A=\"${B} c\"\n" = { "A" = "${B} c" }
+test lns get "A=\"$B${C}_$D\"\n" = { "A" = "$B${C}_$D" }
+(* Only $NAME and ${NAME}: the other parameter expansions are the shell's *)
+test lns get "A=\"${B:-x}\"\n" = *
+test lns get "A=\"${B-x}\"\n" = *
+test lns get "A=\"${#B}\"\n" = *
+test lns get "A=\"${B\"\n" = *
+test lns get "A=\"${}\"\n" = *
+test lns get "A=\"$B ${C%x}\"\n" = *
 test lns get "A=b;\n" = *
 test lns get "A=b; B=c\n" = *
 (* Inside quotes ";" is a character: memcached's -l list separator *)

@@ -82,7 +82,9 @@ refused_line rhel-exposed $SYSCONFIG 'PORT="11211"\n\nOPTIONS="-l 127.0.0.1 -Q"\
         "unknown option '-Q'; memcached refuses to start with it: correct or remove it, then run again" &&
 refused_line rhel-exposed $SYSCONFIG 'OPTIONS="-U 0 -l"\n' 1 \
         "'-l' needs a value; give it its value on the same line, then run again" &&
-refused_line rhel-exposed $SYSCONFIG 'OPTIONS="-l 127.0.0.1 | logger"\n' 1 "a pipe '|', $SH_OP_HINT" && ok
+refused_line rhel-exposed $SYSCONFIG 'OPTIONS="-l 127.0.0.1 | logger"\n' 1 "a pipe '|', $SH_OP_HINT" &&
+refused_line rhel-exposed $SYSCONFIG 'PORT="11211"\nOPTIONS="${OPTIONS:--l 10.0.0.1}"\n' 2 \
+        "parameter expansion '\${OPTIONS:--l 10.0.0.1}', $ENV_HINT" && ok
 
 test_begin "rollback is advised only where a complete backup exists"
 R=$(root debian-exposed); run apply --no-restart --root "$R"; expect_rc 0 &&

@@ -299,9 +299,9 @@ static const struct {
         { { "check", "--root=" }, "memharden: cannot use root '': give an absolute path; see 'memharden --help'\n" },
         { { "--root", "./x", "backups" }, "memharden: cannot use root './x': give an absolute path; see 'memharden --help'\n" },
         { { "check", "--profile", "freebsd" },
-          "memharden: cannot use profile 'freebsd': it must be debian, rhel, suse or arch; see 'memharden --help'\n" },
+          "memharden: cannot use profile 'freebsd': it must be debian, rhel, suse, arch, alpine or gentoo; see 'memharden --help'\n" },
         { { "check", "--profile", "Debian" },
-          "memharden: cannot use profile 'Debian': it must be debian, rhel, suse or arch; see 'memharden --help'\n" },
+          "memharden: cannot use profile 'Debian': it must be debian, rhel, suse, arch, alpine or gentoo; see 'memharden --help'\n" },
 };
 
 START_TEST(test_refused) {

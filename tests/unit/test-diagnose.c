@@ -23,6 +23,7 @@ typedef struct Case {
 
 #define CONF DIAGNOSE_CONF_LINE
 #define VAR DIAGNOSE_SHELLVAR_LINE
+#define RC DIAGNOSE_OPENRC_LINE
 #define ARGS DIAGNOSE_ARGS
 
 static const Case cases[] = {
@@ -82,10 +83,27 @@ static const Case cases[] = {
         { VAR, "OPTIONS=\"-l 1\" | x", "a pipe '|'", NULL },
         { VAR, "OPTIONS=$ADDR", "variable expansion '$ADDR'", NULL },
         { VAR, "OPTIONS=\"$OPTIONS -k\"", NULL, NULL },   /* what the lens takes, in double quotes */
+        { VAR, "OPTIONS=\"${OPTIONS} -k\"", NULL, NULL },
+        /* Any other ${...} is the shell's to work out, even in double quotes */
+        { VAR, "OPTIONS=\"${OPTIONS:--l 10.0.0.1}\"", "parameter expansion '${OPTIONS:--l 10.0.0.1}', which only a "
+                                                     "shell can interpret", "write out the value" },
+        { VAR, "OPTIONS=\"-m ${#X}\"", "parameter expansion '${#X}'", NULL },
+        { VAR, "OPTIONS=\"-l ${X\"", "parameter expansion '${X\"'", NULL },
+        { CONF, "-l ${A%.*}", "parameter expansion '${A%.*}'", NULL },
         { VAR, "# OPTIONS=$(x)", NULL, NULL },
         { VAR, "OPTIONS=-l 127.0.0.1", "'127.0.0.1' follows the value after a blank without quotes, and a shell "
                                         "runs it as a command", "double quotes" },
         { VAR, "garbage", "'garbage' is not an assignment, and a shell reading the file runs it as a command", NULL },
+        /* OpenRC's conf.d: only a shell reads it, so no word of systemd */
+        { RC, "LISTENON=\"$(hostname -i)\"", "command substitution '$(hostname -i)', which only a shell can "
+                                              "interpret", "write out the value memcached should get" },
+        { RC, "UDPPORT=$PORT", "variable expansion '$PORT' outside double quotes", "put the value in double quotes" },
+        { RC, "UDPPORT=\"${PORT}\"", NULL, NULL },
+        { RC, "LISTENON=\"${ADDR:-0.0.0.0}\"", "parameter expansion '${ADDR:-0.0.0.0}'", "write out the value" },
+        { RC, "MISC_OPTS=\"-v\"; rm -rf /", "';' joining two commands", "keep the line a plain assignment" },
+        { RC, "start-stop-daemon --start", "'start-stop-daemon --start' is not an assignment", NULL },
+        { RC, "LISTENON=127.0.0.1 10.0.0.1", "'10.0.0.1' follows the value after a blank without quotes", NULL },
+        { RC, "# LISTENON=$(x)", NULL, NULL },
         { ARGS, "-l 1 | tee", "a pipe '|', which only a shell can interpret", NULL },
         { ARGS, "-l 1 && x", "'&&' joining two commands", NULL },
         { ARGS, "-l 1 2>&1", NULL, NULL },                /* a redirection's '&' is no operator */
@@ -99,6 +117,19 @@ static const Case cases[] = {
         { CONF, "logfile /var/log/memcached.log", NULL, NULL },
         { VAR, "OPTIONS='-l $X'", NULL, NULL },
 };
+
+/* Not a word of systemd where only a shell reads the file. */
+START_TEST(test_openrc_hints) {
+        static const char *const lines[] = { "A=\"$(x)\"", "A=\"`x`\"", "A=$B", "A=\"${B%x}\"" };
+        ErrorInfo e = {};
+
+        for (size_t i = 0; i < ELEMENTSOF(lines); i++) {
+                ck_assert_int_eq(config_diagnose(RC, lines[i], strlen(lines[i]), "/etc/conf.d/memcached", 1, &e),
+                                 -EINVAL);
+                ck_assert_msg(!strstr(e.hint, "systemd"), "'%s': hint '%s'", lines[i], e.hint);
+        }
+}
+END_TEST
 
 START_TEST(test_case) {
         const Case *c = &cases[_i];
@@ -184,6 +215,7 @@ static Suite *diagnose_suite(void) {
         TCase *tc = tcase_create("core");
 
         tcase_add_loop_test(tc, test_case, 0, (int) ELEMENTSOF(cases));
+        tcase_add_test(tc, test_openrc_hints);
         tcase_add_test(tc, test_size_bounds_line);
         tcase_add_test(tc, test_long_quote_cut);
         tcase_add_test(tc, test_refusal);

@@ -55,10 +55,26 @@ START_TEST(test_readings) {
 }
 END_TEST
 
+/* Every assignment's value as the shell has it once it is sourced: each
+ * reference from what the assignments before it hold, in order. */
+START_TEST(test_shell_values) {
+        static const EnvAssignment v[] = { A("PORT", "11211"), A("UDPPORT", "${PORT}"), A("PORT", "11212"),
+                                           A("MISC_OPTS", "$MISC_OPTS -v"), A("MISC_OPTS", "${MISC_OPTS} -v -p $PORT") };
+        static const char *const want[] = { "11211", "11211", "11212", " -v", " -v -v -p 11212" };
+        char **values = NULL;
+
+        ck_assert_int_eq(envfile_shell_values(v, ELEMENTSOF(v), &values), 0);
+        for (size_t i = 0; i < ELEMENTSOF(v); i++)
+                ck_assert_str_eq(values[i], want[i]);
+        envfile_values_free(values, ELEMENTSOF(v));
+}
+END_TEST
+
 static Suite *envfile_suite(void) {
         Suite *s = suite_create("envfile");
         TCase *tc = tcase_create("core");
 
+        tcase_add_test(tc, test_shell_values);
         tcase_add_loop_test(tc, test_readings, 0, sizeof cases / sizeof cases[0]);
         suite_add_tcase(s, tc);
         return s;

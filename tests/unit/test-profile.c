@@ -92,6 +92,11 @@ static const struct {
         { "NAME=\"Manjaro Linux\"\nID=manjaro\nID_LIKE=arch\n", "arch" },
         { "ID=endeavouros\nID_LIKE=arch\n", "arch" },
         { "ID=foo\nID_LIKE=arch\n", "arch" },
+        /* Alpine and Gentoo, and what is like them */
+        { "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.20.3\n", "alpine" },
+        { "ID=postmarketos\nID_LIKE=\"alpine\"\n", "alpine" },
+        { "NAME=Gentoo\nID=gentoo\nPRETTY_NAME=\"Gentoo Linux\"\n", "gentoo" },
+        { "ID=calculate\nID_LIKE=gentoo\n", "gentoo" },
 };
 
 START_TEST(test_os_release) {
@@ -224,6 +229,70 @@ START_TEST(test_redhat_release_fallback) {
 }
 END_TEST
 
+START_TEST(test_alpine_release_fallback) {
+        _cleanup_free_ char *id = NULL;
+        const char *name;
+        int r;
+
+        put("etc/alpine-release", "3.20.3\n");
+        name = detect(&r, &id);
+        ck_assert_int_eq(r, 0);
+        ck_assert_str_eq(name, "alpine");
+}
+END_TEST
+
+START_TEST(test_gentoo_release_fallback) {
+        _cleanup_free_ char *id = NULL;
+        const char *name;
+        int r;
+
+        put("etc/gentoo-release", "Gentoo Base System release 2.17\n");
+        name = detect(&r, &id);
+        ck_assert_int_eq(r, 0);
+        ck_assert_str_eq(name, "gentoo");
+}
+END_TEST
+
+/* OpenRC's profiles: the conf.d store, its instance files, its services. */
+START_TEST(test_openrc_profiles) {
+        const char *const names[] = { "alpine", "gentoo" };
+
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                const Profile *p = profile_by_name(names[i]);
+                char *name = NULL;
+
+                ck_assert_ptr_nonnull(p);
+                ck_assert_ptr_eq(p->store, &store_confd);
+                ck_assert_str_eq(p->config, "/etc/conf.d/memcached");
+                ck_assert_str_eq(p->variable, "MISC_OPTS");
+                ck_assert_ptr_nonnull(p->rc_command);
+                ck_assert_str_eq(p->init_script, "/etc/init.d/memcached");
+                ck_assert_int_eq(profile_instance_of(p, "memcached.a.b", &name), 0);
+                ck_assert_str_eq(name, "a.b");
+                free(name);
+                ck_assert_int_eq(profile_instance_of(p, "memcached.", &name), -EINVAL);
+                ck_assert_int_eq(profile_instance_of(p, "memcached", &name), -EINVAL);
+                ck_assert(profile_owns(p, "/etc/conf.d/memcached"));
+                ck_assert(profile_owns(p, "/etc/conf.d/memcached.a"));
+                ck_assert(!profile_owns(p, "/etc/conf.d/memcachedx"));
+                ck_assert(!profile_owns(p, "/etc/conf.d/sub/memcached.a"));
+        }
+        ck_assert_ptr_null(profile_by_name("alpine")->unit); /* Alpine ships no unit */
+        ck_assert_str_eq(profile_by_name("gentoo")->unit, "memcached.service");
+}
+END_TEST
+
+START_TEST(test_rc_service) {
+        const Profile *alpine = profile_by_name("alpine"), *debian = profile_by_name("debian");
+        char *unit = NULL;
+
+        ck_assert_str_eq(alpine->rc_service, "memcached");
+        ck_assert_ptr_null(debian->rc_service);
+        ck_assert_int_eq(profile_unit_name(alpine, NULL, &unit), -EOPNOTSUPP);
+        ck_assert_ptr_null(unit);
+}
+END_TEST
+
 START_TEST(test_by_name) {
         const Profile *d = profile_by_name("debian"), *h = profile_by_name("rhel");
 
@@ -255,6 +324,9 @@ START_TEST(test_names) {
         ck_assert_ptr_nonnull(n);
         ck_assert_ptr_nonnull(strstr(n, "debian"));
         ck_assert_ptr_nonnull(strstr(n, "rhel"));
+        for (const char *const *name = (const char *const[]) { "debian", "rhel", "suse", "alpine", "gentoo", NULL };
+             *name; name++)
+                ck_assert_msg(profile_by_name(*name) && strstr(n, *name), "%s", *name);
 }
 END_TEST
 
@@ -316,6 +388,10 @@ static Suite *profile_suite(void) {
         tcase_add_test(tc, test_relative_symlink);
         tcase_add_test(tc, test_debian_version_fallback);
         tcase_add_test(tc, test_redhat_release_fallback);
+        tcase_add_test(tc, test_alpine_release_fallback);
+        tcase_add_test(tc, test_gentoo_release_fallback);
+        tcase_add_test(tc, test_openrc_profiles);
+        tcase_add_test(tc, test_rc_service);
         tcase_add_test(tc, test_by_name);
         tcase_add_test(tc, test_names);
         tcase_add_test(tc, test_instance_of);

@@ -324,6 +324,28 @@ START_TEST(dropin_exec_start) {
 }
 END_TEST
 
+/* Gentoo ships a unit beside its OpenRC script: it counts where it is
+ * enabled (or systemd runs the root), and is judged on its own command line,
+ * which takes only MISC_OPTS from conf.d, never chained to the conf.d store. */
+START_TEST(openrc_family_units) {
+        size_t n;
+        char *t;
+
+        put("/etc/os-release", "ID=gentoo\n");
+        put("/etc/conf.d/memcached", "MEMUSAGE=\"64\"\nMEMCACHED_RUNAS=\"memcached\"\nMAXCONN=\"1024\"\n"
+                                     "LISTENON=\"127.0.0.1\"\nPORT=\"11211\"\nUDPPORT=\"0\"\nMISC_OPTS=\"\"\n");
+        put("/usr/lib/systemd/system/memcached.service", "[Service]\nEnvironmentFile=/etc/conf.d/memcached\n"
+                                                         "ExecStart=/usr/bin/memcached $MISC_OPTS\n");
+        ck_assert_ptr_null(harden("gentoo", "/etc/systemd/system/memcached.service.d/50-memharden.conf", &n));
+        ck_assert_uint_eq(n, 0);
+        link_to("/usr/lib/systemd/system/memcached.service", "/etc/systemd/system/multi-user.target.wants/memcached.service");
+        t = harden("gentoo", "/etc/systemd/system/memcached.service.d/50-memharden.conf", &n);
+        ck_assert_uint_eq(n, 1);
+        ck_assert_ptr_nonnull(strstr(t, "ExecStart=\nExecStart=/usr/bin/memcached $MISC_OPTS -l 127.0.0.1 -U 0\n"));
+        free(t);
+}
+END_TEST
+
 START_TEST(refusals) {
         Config *c = NULL;
         ErrorInfo e = {};
@@ -362,6 +384,7 @@ static Suite *unit_suite(void) {
         tcase_add_test(tc, dropin_environment);
         tcase_add_test(tc, in_place);
         tcase_add_test(tc, dropin_exec_start);
+        tcase_add_test(tc, openrc_family_units);
         tcase_add_test(tc, refusals);
         suite_add_tcase(s, tc);
         return s;
