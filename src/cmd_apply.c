@@ -89,7 +89,7 @@ static int note_no_restart(const Context *c, FileResult *f, const char *why) {
  * config, and says in E whether they came back. */
 static void restart_on_old_config(const Context *c, const Profile *p, const Backup *b, Report *report,
                                   size_t done, ErrorInfo *e) {
-        ServiceOptions o = { .timeout_sec = c->timeout_sec };
+        ServiceOptions o = { .timeout_sec = c->timeout_sec, .restored = true };
         bool all_up = true;
 
         report->rolled_back = true;
