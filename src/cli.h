@@ -101,10 +101,11 @@ int context_profile(const Context *c, const Profile **ret, ErrorInfo *e);
 int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_config, const Profile **ret_profile);
 /* Backs up, before anything is written, every file of REPORT that changes,
  * as SOURCES (one per file of REPORT) has it; a source without text (a file
- * that could not be read) has nothing to keep. *RET is NULL when nothing
+ * that could not be read) has nothing to keep; the backup is made for
+ * REASON. *RET is NULL when nothing
  * was backed up. */
-int command_back_up(const Context *c, const Report *report, const BackupSource *sources, Backup **ret,
-                    ErrorInfo *e);
+int command_back_up(const Context *c, BackupReason reason, const Report *report, const BackupSource *sources,
+                    Backup **ret, ErrorInfo *e);
 /* Prints R (text or JSON) and returns its exit code. */
 int command_finish(const Context *c, Report *r);
 /* Records the one error message for errno R and E in REPORT (with

@@ -24,7 +24,7 @@ static int back_up(const Context *c, Config *config, Report *report, Backup **re
                 v[i] = config->files[i].absent ? (BackupSource) { config->files[i].path }
                                                : (BackupSource) { config->files[i].path, config->files[i].text,
                                                                   config->files[i].size, &config->files[i].st };
-        r = command_back_up(c, report, v, &b, e);
+        r = command_back_up(c, BACKUP_FOR_APPLY, report, v, &b, e);
         if (r < 0)
                 return r;
         for (size_t i = 0, k = 0; i < report->n_files; i++)

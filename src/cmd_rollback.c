@@ -47,7 +47,7 @@ static int back_up_current(const Context *c, Report *report, const struct stat *
                 /* strlen(): a file with NUL bytes is never read */
                 v[i] = (BackupSource) { f->path, f->text, f->text ? strlen(f->text) : 0, &st[i] };
         }
-        r = command_back_up(c, report, v, &undo, e);
+        r = command_back_up(c, BACKUP_FOR_ROLLBACK_UNDO, report, v, &undo, e);
         if (r < 0)
                 return r;
         if (undo)

@@ -85,8 +85,8 @@ int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_c
         return 0;
 }
 
-int command_back_up(const Context *c, const Report *report, const BackupSource *sources, Backup **ret,
-                    ErrorInfo *e) {
+int command_back_up(const Context *c, BackupReason reason, const Report *report, const BackupSource *sources,
+                    Backup **ret, ErrorInfo *e) {
         _cleanup_free_ BackupSource *v = calloc(report->n_files ?: 1, sizeof *v);
         size_t n = 0;
 
@@ -99,7 +99,7 @@ int command_back_up(const Context *c, const Report *report, const BackupSource *
                 *ret = NULL;
                 return 0;
         }
-        return backup_create(c->root, v, n, ret, e);
+        return backup_create(c->root, reason, v, n, ret, e);
 }
 
 void command_set_error(Report *report, int exit_code, int r, const ErrorInfo *e) {
