@@ -97,7 +97,9 @@ int cmd_backups(const Context *c);
 /* Shared by the handlers (command.c). */
 int context_profile(const Context *c, const Profile **ret, ErrorInfo *e);
 /* The shared start of check and apply: the profile, the --listen check and
- * the plan (plan.h). 0 to go on; else the exit code, the error reported. */
+ * the plan (plan.h). 0 to go on; else the exit code, the error reported.
+ * 0 with REPORT's not_installed (and *RET_CONFIG NULL) where memcached is
+ * not installed in the root: there is nothing to judge or write. */
 int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_config, const Profile **ret_profile);
 /* Backs up, before anything is written, every file of REPORT that changes,
  * as SOURCES (one per file of REPORT) has it; a source without text (a file

@@ -164,7 +164,7 @@ int cmd_apply(const Context *c) {
         code = command_plan(c, c->dry_run ? PLAN_DIFF : PLAN_WRITE, &report, &config, &p);
         if (code > 0)
                 return code;
-        if (c->dry_run || !report.changed)
+        if (c->dry_run || !report.changed) /* also where memcached is not installed */
                 return command_finish(c, &report); /* nothing to write: no lock, no file touched */
 
         /* One writer per root. Plan again under the lock, from the files as
@@ -178,6 +178,8 @@ int cmd_apply(const Context *c) {
         code = command_plan(c, PLAN_WRITE, &report, &config, &p);
         if (code > 0)
                 return code;
+        if (report.not_installed) /* removed while this run waited for the lock */
+                return command_finish(c, &report);
         /* What a killed run left behind goes, under the lock. */
         (void) config_remove_temps(config);
         (void) backup_remove_stale(c->root);

@@ -171,6 +171,37 @@ int profile_unit_name(const Profile *p, const char *instance, char **ret) {
         return 0;
 }
 
+/* Where the families' packages install memcached (merged /usr or not),
+ * and where a build from source does. */
+static const char *const daemon_paths[] = {
+        "/usr/bin/memcached", "/usr/sbin/memcached", "/usr/local/bin/memcached", "/usr/local/sbin/memcached",
+        "/bin/memcached", "/sbin/memcached",
+};
+
+/* 1 when PATH exists inside the root ROOT_FD, 0 when it does not. */
+static int exists_in(int root_fd, const char *path) {
+        _cleanup_close_ int dir_fd = -1;
+        _cleanup_free_ char *name = NULL;
+        int r = chase(root_fd, path, 0, &dir_fd, &name, NULL);
+
+        if (r == -ENOENT || r == -ENOTDIR)
+                return 0;
+        return r < 0 ? r : 1;
+}
+
+int profile_memcached_installed(const Profile *p, const char *root) {
+        _cleanup_close_ int root_fd = -1;
+        int r;
+
+        r = root_open(root, &root_fd);
+        if (r < 0)
+                return r;
+        r = p->config ? exists_in(root_fd, p->config) : 0;
+        for (size_t i = 0; i < ELEMENTSOF(daemon_paths) && r == 0; i++)
+                r = exists_in(root_fd, daemon_paths[i]);
+        return r;
+}
+
 const char *profile_names(void) {
         return "debian|rhel|suse|arch";
 }
