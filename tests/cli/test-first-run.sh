@@ -90,6 +90,14 @@ expect_rc 3 &&
 { R=$(bare debian); ln -s "$TMP" "$R/usr"; mkdir -p "$TMP/bin"; : >"$TMP/bin/memcached"
   run check --root "$R"; expect_rc 0 && [ "$OUT" = "$NOT_INSTALLED" ] || fail "a link out of the root was followed"; } && ok
 
+test_begin "a config that is a dangling link, a directory, or behind a link out of the root is no absence: exit 3"
+R=$(bare debian); ln -s /nowhere/memcached.conf "$R/etc/memcached.conf"
+run check --root "$R"; { expect_rc 3 && expect_err "no such file" || fail "dangling link"; } &&
+{ R=$(bare debian); mkdir "$R/etc/memcached.conf"; run apply --root "$R"; expect_rc 3 && expect_err "it is a directory" ||
+        fail "a directory"; } &&
+{ R=$(bare rhel); ln -s "$TMP/nowhere" "$R/etc/sysconfig"; run check --root "$R"; expect_rc 3 || fail "/etc/sysconfig out of the root"; } &&
+ok
+
 test_begin "a config without a binary is judged as before (an image with memcached elsewhere)"
 R=$(root debian-exposed)
 run check --root "$R"
