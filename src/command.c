@@ -84,9 +84,10 @@ int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_c
          * has nothing to harden; one with memcached and no config file is
          * refused below, naming the file. */
         installed = profile_memcached_installed(p, c->root);
-        if (installed < 0)
-                return command_fail(c, report, EXIT_RUNTIME, installed,
-                                    (error_set(&e, installed, "read", c->root, 0, NULL, "%s", strerror(-installed)), &e));
+        if (installed < 0) {
+                (void) error_set(&e, installed, "read", c->root, 0, NULL, "%s", strerror(-installed));
+                return command_fail(c, report, EXIT_RUNTIME, installed, &e);
+        }
         if (installed == 0 && p->config) {
                 set_not_installed(report, ret_config, p, ret_profile);
                 return 0;

@@ -427,7 +427,10 @@ static void check_command_help(const Command *want, const char *out) {
                               takes ? "missing" : "listed");
                 snprintf(line, sizeof line, "e.g. memharden %s %s\n", want->name, opts[k].example);
                 ck_assert_msg(!!strstr(out, line) == takes, "help %s: example '%s'", want->name, line);
-                snprintf(word, sizeof word, "[%s", opts[k].short_name ? "-q" : opts[k].name);
+                if (opts[k].short_name)
+                        snprintf(word, sizeof word, "[-%c]", opts[k].short_name);
+                else
+                        snprintf(word, sizeof word, "[%s", opts[k].name);
                 ck_assert_msg(!!strstr(usage, word) == takes, "usage of %s: '%s'", want->name, word);
                 ck_assert_msg(strstr(out, opts[k].help) || !takes, "help %s lacks '%s'", want->name, opts[k].help);
         }
