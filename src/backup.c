@@ -37,7 +37,7 @@ static int write_copy(int dir_fd, const char *path, const char *text, size_t siz
         return write_file_at(parent, name, text, size, &m);
 }
 
-static int backup_new(const BackupSource *sources, size_t n, Backup **ret) {
+static int backup_new(BackupReason reason, const BackupSource *sources, size_t n, Backup **ret) {
         _cleanup_(backup_freep) Backup *b = calloc(1, sizeof *b);
         char created[32];
         time_t now = time(NULL);
@@ -49,6 +49,7 @@ static int backup_new(const BackupSource *sources, size_t n, Backup **ret) {
         strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
         if (!(b->created = strdup(created)))
                 return -ENOMEM;
+        b->reason = reason;
         for (size_t i = 0; i < n; i++) {
                 BackupFile *f = &b->files[b->n_files++];
                 if (!sources[i].text) {
@@ -138,7 +139,8 @@ static void remove_created_dirs(int root_fd, const char *path, const char *absen
         }
 }
 
-int backup_create(const char *root, const BackupSource *sources, size_t n, Backup **ret, ErrorInfo *e) {
+int backup_create(const char *root, BackupReason reason, const BackupSource *sources, size_t n, Backup **ret,
+                  ErrorInfo *e) {
         _cleanup_(backup_freep) Backup *b = NULL;
         _cleanup_free_ char *base = path_join(root, BACKUP_DIR), *tmp = NULL;
         _cleanup_close_ int base_fd = -1, tmp_fd = -1;
@@ -146,7 +148,7 @@ int backup_create(const char *root, const BackupSource *sources, size_t n, Backu
 
         if (!base)
                 return -ENOMEM;
-        r = backup_new(sources, n, &b);
+        r = backup_new(reason, sources, n, &b);
         for (size_t i = 0; r >= 0 && i < b->n_files; i++)
                 if (b->files[i].absent)
                         r = first_missing_parent(root, b->files[i].path, &b->files[i].absent_from);

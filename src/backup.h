@@ -34,6 +34,15 @@ typedef enum BackupStatus {
         BACKUP_DAMAGED,    /* a manifest or copy that fails a check */
 } BackupStatus;
 
+/* What a backup was made for: the files apply was about to change, or
+ * what a rollback replaced (restoring it undoes that rollback). UNKNOWN:
+ * its manifest does not say (a backup of an earlier memharden). */
+typedef enum BackupReason {
+        BACKUP_REASON_UNKNOWN,
+        BACKUP_FOR_APPLY,
+        BACKUP_FOR_ROLLBACK_UNDO,
+} BackupReason;
+
 typedef struct BackupFile {
         char *path;         /* original path inside the root */
         char *copy;         /* the copy, inside the root */
@@ -54,6 +63,7 @@ typedef struct BackupFile {
 typedef struct Backup {
         char *id;
         char *created;      /* ISO 8601, UTC */
+        BackupReason reason;
         BackupFile *files;
         size_t n_files;
         BackupStatus status;
@@ -75,11 +85,15 @@ struct json_object *backup_file_to_json(const BackupFile *f, bool with_copy);
 
 const char *backup_status_to_string(BackupStatus s);
 
+/* "apply", "rollback-undo", as the manifest records it; NULL for UNKNOWN. */
+const char *backup_reason_to_string(BackupReason r);
+
 void backup_free(Backup *b);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Backup *, backup_free);
 
-/* Backs up SOURCES into a new backup. */
-int backup_create(const char *root, const BackupSource *sources, size_t n, Backup **ret, ErrorInfo *e);
+/* Backs up SOURCES into a new backup, made for REASON. */
+int backup_create(const char *root, BackupReason reason, const BackupSource *sources, size_t n, Backup **ret,
+                  ErrorInfo *e);
 
 /* All backups, oldest first, each with its status. With a profile P, a
  * manifest naming a file P does not own makes its backup damaged. */

@@ -52,6 +52,24 @@ const char *backup_status_to_string(BackupStatus s) {
         return names[s];
 }
 
+static const char *const reason_names[] = {
+        [BACKUP_FOR_APPLY] = "apply",
+        [BACKUP_FOR_ROLLBACK_UNDO] = "rollback-undo",
+};
+
+const char *backup_reason_to_string(BackupReason r) {
+        return (size_t) r < ELEMENTSOF(reason_names) ? reason_names[r] : NULL;
+}
+
+/* The reason a manifest names; UNKNOWN for none, or one this version does
+ * not know (it only labels the listing, and never decides a restore). */
+static BackupReason reason_from_string(const char *s) {
+        for (size_t i = 0; s && i < ELEMENTSOF(reason_names); i++)
+                if (reason_names[i] && strcmp(reason_names[i], s) == 0)
+                        return (BackupReason) i;
+        return BACKUP_REASON_UNKNOWN;
+}
+
 json_object *backup_file_to_json(const BackupFile *f, bool with_copy) {
         json_object *o = json_object_new_object();
 
@@ -88,6 +106,8 @@ int manifest_write(int dir_fd, const Backup *b) {
         }
         json_object_object_add(root, "id", json_object_new_string(b->id));
         json_object_object_add(root, "created", json_object_new_string(b->created));
+        if (backup_reason_to_string(b->reason))
+                json_object_object_add(root, "reason", json_object_new_string(backup_reason_to_string(b->reason)));
         json_object_object_add(root, "files", json_object_get(files));
 
         const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -148,6 +168,12 @@ bool backup_id_is_sane(const char *id) {
 
 static bool sha256_is_sane(const char *s) {
         return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+/* "2026-11-24T23:01:02Z", as backup.c writes it: anything else is not
+ * shown (it may hold what a terminal takes as commands). */
+static bool created_is_sane(const char *s) {
+        return strlen(s) == 20 && strspn(s, "0123456789-:TZ") == 20;
 }
 
 /* Integer field KEY of O within [MIN, MAX]; json-c's numbers of any other
@@ -265,6 +291,9 @@ int backup_read(int base_fd, const char *id, const Profile *p, Backup **ret) {
                 else {
                         size_t n = json_object_array_length(files);
                         created = string_field(j, "created");
+                        if (created && !created_is_sane(created))
+                                created = NULL; /* shown as unknown, never printed as it is */
+                        b->reason = reason_from_string(string_field(j, "reason"));
                         if ((created && !(b->created = strdup(created))) ||
                             !(b->files = calloc(n ?: 1, sizeof *b->files)))
                                 return -ENOMEM;

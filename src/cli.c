@@ -14,27 +14,27 @@
 static int cmd_help(const Context *c);
 
 static const Command commands[] = {
-        { "check", cmd_check, OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_LISTEN, 0,
-          "check [--root DIR] [--profile debian|rhel|suse|arch|alpine|gentoo] [--listen ADDRS] [--json] [-q]",
+        { "check", cmd_check, OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_LISTEN, 0, NULL, NULL, NULL,
           "is memcached bound to loopback/private addresses only, with UDP explicitly off? exit 0 yes, 1 no" },
         { "apply", cmd_apply,
           OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_DRY_RUN | OPT_LISTEN | OPT_NO_RESTART | OPT_TIMEOUT, 0,
-          "apply [--dry-run] [--listen ADDRS] [--no-restart] [--timeout SEC] [--root DIR] [--profile debian|rhel|suse|arch|alpine|gentoo] [--json] [-q]",
+          NULL, NULL, NULL,
           "harden the config in place (backup first), restart memcached, verify the live daemon" },
         { "rollback", cmd_rollback, OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_NO_RESTART | OPT_TIMEOUT, 1,
-          "rollback [BACKUP] [--no-restart] [--root DIR] [--json] [-q]",
+          "BACKUP", "the backup to restore, as 'memharden backups' lists it (default: the newest complete one)",
+          "20261124T230102Z",
           "restore the newest (or the named) backup byte for byte and restart memcached" },
-        { "backups", cmd_backups, OPT_ROOT | OPT_JSON | OPT_QUIET, 0,
-          "backups [--root DIR] [--json]",
+        { "backups", cmd_backups, OPT_ROOT | OPT_JSON | OPT_QUIET, 0, NULL, NULL, NULL,
           "list the backups that rollback can restore" },
-        { "help", cmd_help, 0, 1, "help [COMMAND]", "show help for memharden or one command" },
+        { "help", cmd_help, 0, 1, "COMMAND", "the command to describe", "apply",
+          "show help for memharden or one command" },
 };
 
 static const struct {
         int code;
         const char *meaning;
 } exit_codes[] = {
-        { EXIT_COMPLIANT, "success; for check: compliant" },
+        { EXIT_COMPLIANT, "success; for check: compliant, or memcached is not installed" },
         { EXIT_NONCOMPLIANT, "check: not compliant" },
         { EXIT_USAGE, "usage error" },
         { EXIT_INPUT, "input error: unsupported distribution, missing or unparseable config, NUL bytes, a directory; nothing written" },
@@ -56,11 +56,25 @@ static const struct option long_options[] = {
         {}
 };
 
-/* The OPT_* bit of each option letter, to refuse options a command ignores. */
+/* The options only some commands take, in the order usage lines and help
+ * list them: the OPT_* bit of each option letter (to refuse options a
+ * command ignores), what it does and an example. */
 static const CliOption option_bits[] = {
-        { 'r', OPT_ROOT, "--root" }, { 'P', OPT_PROFILE, "--profile" }, { 'j', OPT_JSON, "--json" },
-        { 'q', OPT_QUIET, "--quiet" }, { 'n', OPT_DRY_RUN, "--dry-run" }, { 'l', OPT_LISTEN, "--listen" },
-        { 'R', OPT_NO_RESTART, "--no-restart" }, { 't', OPT_TIMEOUT, "--timeout" },
+        { 'n', OPT_DRY_RUN, "--dry-run", 0, NULL, NULL, "print the unified diff apply would write; write nothing",
+          "--dry-run" },
+        { 'l', OPT_LISTEN, "--listen", 0, "ADDRS", NULL,
+          "bind exactly these loopback/private addresses (comma-separated)",
+          "--listen 127.0.0.1,10.0.0.5" },
+        { 'R', OPT_NO_RESTART, "--no-restart", 0, NULL, NULL,
+          "change the files only; memcached takes them at its next start", "--no-restart" },
+        { 't', OPT_TIMEOUT, "--timeout", 0, "SEC", NULL,
+          "how long to wait for the lock and for a restart, 1 to 3600 seconds (default 90)", "--timeout 300" },
+        { 'r', OPT_ROOT, "--root", 0, "DIR", NULL,
+          "work on the system mounted at DIR (an image, a chroot); never touches a service", "--root /mnt/image" },
+        { 'P', OPT_PROFILE, "--profile", 0, "P", profile_names,
+          "the family's layout, instead of the one os-release names:", "--profile rhel" },
+        { 'j', OPT_JSON, "--json", 0, NULL, NULL, "print one JSON document on stdout, also on error", "--json" },
+        { 'q', OPT_QUIET, "--quiet", 'q', NULL, NULL, "print errors only", "-q" },
 };
 
 const Command *cli_commands(size_t *ret_n) {
@@ -80,6 +94,56 @@ static const Command *command_by_name(const char *name) {
         return NULL;
 }
 
+/* "--root DIR", "--profile P", "-q": an option as a
+ * usage line shows it. */
+static void option_usage(const CliOption *o, char *buf, size_t size) {
+        if (o->short_name)
+                snprintf(buf, size, "-%c", o->short_name);
+        else
+                snprintf(buf, size, "%s%s%s", o->name, o->arg ? " " : "",
+                         o->values ? o->values() : o->arg ?: "");
+}
+
+const char *cli_usage(const Command *cmd, char *buf, size_t size) {
+        size_t n = (size_t) snprintf(buf, size, "%s", cmd->name);
+
+        if (cmd->arg && n < size)
+                n += (size_t) snprintf(buf + n, size - n, " [%s]", cmd->arg);
+        for (size_t i = 0; i < ELEMENTSOF(option_bits) && n < size; i++) {
+                char word[128];
+
+                if (!(cmd->options & option_bits[i].bit))
+                        continue;
+                option_usage(&option_bits[i], word, sizeof word);
+                n += (size_t) snprintf(buf + n, size - n, " [%s]", word);
+        }
+        return buf;
+}
+
+/* "  -q, --quiet         WHAT IT DOES", its values after it. */
+static void print_option_line(FILE *f, const CliOption *o) {
+        char left[64];
+
+        if (o->short_name)
+                snprintf(left, sizeof left, "-%c, %s", o->short_name, o->name);
+        else
+                snprintf(left, sizeof left, "%s%s%s", o->name, o->arg ? " " : "", o->arg ?: "");
+        fprintf(f, "  %-19s %s%s%s\n", left, o->help, o->values ? " " : "", o->values ? o->values() : "");
+}
+
+/* The commands that take option O, "(apply, rollback)". */
+static void print_takers(FILE *f, const CliOption *o) {
+        const char *sep = "";
+
+        fputs("                      (", f);
+        for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+                if (commands[i].options & o->bit) {
+                        fprintf(f, "%s%s", sep, commands[i].name);
+                        sep = ", ";
+                }
+        fputs(")\n", f);
+}
+
 static void print_help(FILE *f) {
         fprintf(f, "usage: memharden COMMAND [OPTIONS]\n\n"
                    "Harden memcached against UDP amplification: bind it to loopback or private\n"
@@ -87,24 +151,34 @@ static void print_help(FILE *f) {
                    "Commands:\n");
         for (size_t i = 0; i < ELEMENTSOF(commands); i++)
                 fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
-        fprintf(f, "\nOptions (before or after the command):\n"
-                   "  --root DIR          work on the system mounted at DIR (never touches a service)\n"
-                   "  --profile P         debian, rhel, suse, arch, alpine or gentoo, instead of detecting it from os-release\n"
-                   "  --dry-run           apply: print the unified diff, write nothing\n"
-                   "  --listen ADDRS      bind exactly these loopback/private addresses (comma list)\n"
-                   "  --no-restart        apply, rollback: change files only\n"
-                   "  --timeout SEC       how long to wait for a restart (default %u)\n"
-                   "  --json              one JSON document on stdout\n"
-                   "  -q, --quiet         print errors only\n"
-                   "  -h, --help          this help; 'memharden help COMMAND' for one command\n"
-                   "  --version           print the version\n\nExit codes:\n",
-                SERVICE_TIMEOUT_DEFAULT);
+        fputs("\nOptions (before or after the command):\n", f);
+        for (size_t i = 0; i < ELEMENTSOF(option_bits); i++) {
+                print_option_line(f, &option_bits[i]);
+                print_takers(f, &option_bits[i]);
+        }
+        fputs("  -h, --help          this help; 'memharden help COMMAND' for one command, with examples\n"
+              "  -V, --version       print the version\n\nExit codes:\n", f);
         for (size_t i = 0; i < ELEMENTSOF(exit_codes); i++)
                 fprintf(f, "  %d  %s\n", exit_codes[i].code, exit_codes[i].meaning);
 }
 
+/* The usage line, what the command does, then each of its options with
+ * what it does and an example. */
 static void print_command_help(const Command *cmd) {
-        printf("usage: memharden %s\n\n%s\n", cmd->usage, cmd->summary);
+        char usage[512];
+
+        printf("usage: memharden %s\n\n%s\n", cli_usage(cmd, usage, sizeof usage), cmd->summary);
+        if (cmd->arg)
+                printf("\nArguments:\n  %-19s %s\n                      e.g. memharden %s %s\n", cmd->arg,
+                       cmd->arg_help, cmd->name, cmd->arg_example);
+        printf("\nOptions:\n");
+        for (size_t i = 0; i < ELEMENTSOF(option_bits); i++) {
+                if (!(cmd->options & option_bits[i].bit))
+                        continue;
+                print_option_line(stdout, &option_bits[i]);
+                printf("                      e.g. memharden %s %s\n", cmd->name, option_bits[i].example);
+        }
+        printf("  -h, --help          this help\n");
 }
 
 static int cmd_help(const Context *c) {

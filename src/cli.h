@@ -50,7 +50,9 @@ typedef struct Command {
         int (*run)(const Context *c);
         unsigned options;     /* which OPT_* it takes */
         int max_args;         /* positional arguments */
-        const char *usage;
+        const char *arg;      /* the positional argument's name ("BACKUP"), or NULL */
+        const char *arg_help; /* what it is */
+        const char *arg_example; /* a value for it, for its example */
         const char *summary;
 } Command;
 
@@ -59,12 +61,21 @@ typedef struct CliOption {
         int letter;           /* getopt_long()'s value for it */
         unsigned bit;         /* its OPT_* */
         const char *name;     /* "--root" */
+        int short_name;       /* its one-letter form ('q' for -q), or 0 */
+        const char *arg;      /* its value's name ("DIR"), NULL for a flag */
+        const char *(*values)(void); /* the values it takes, said after HELP, or NULL */
+        const char *help;     /* what it does, one line */
+        const char *example;  /* what follows "memharden COMMAND" in its example */
 } CliOption;
 
 /* The command table and the table of options it refers to (read-only,
  * static); *RET_N gets the number of rows. */
 const Command *cli_commands(size_t *ret_n);
 const CliOption *cli_options(size_t *ret_n);
+
+/* The usage line of CMD, "apply [--dry-run] ... [-q]", into BUF of SIZE
+ * (cut short if it does not fit). */
+const char *cli_usage(const Command *cmd, char *buf, size_t size);
 
 /* Parses ARGV (getopt_long() from the start, so it may be called again).
  * 1: run *RET_COMMAND with *RET_CONTEXT. 0: nothing to run, what was asked
@@ -86,14 +97,17 @@ int cmd_backups(const Context *c);
 /* Shared by the handlers (command.c). */
 int context_profile(const Context *c, const Profile **ret, ErrorInfo *e);
 /* The shared start of check and apply: the profile, the --listen check and
- * the plan (plan.h). 0 to go on; else the exit code, the error reported. */
+ * the plan (plan.h). 0 to go on; else the exit code, the error reported.
+ * 0 with REPORT's not_installed (and *RET_CONFIG NULL) where memcached is
+ * not installed in the root: there is nothing to judge or write. */
 int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_config, const Profile **ret_profile);
 /* Backs up, before anything is written, every file of REPORT that changes,
  * as SOURCES (one per file of REPORT) has it; a source without text (a file
- * that could not be read) has nothing to keep. *RET is NULL when nothing
+ * that could not be read) has nothing to keep; the backup is made for
+ * REASON. *RET is NULL when nothing
  * was backed up. */
-int command_back_up(const Context *c, const Report *report, const BackupSource *sources, Backup **ret,
-                    ErrorInfo *e);
+int command_back_up(const Context *c, BackupReason reason, const Report *report, const BackupSource *sources,
+                    Backup **ret, ErrorInfo *e);
 /* Prints R (text or JSON) and returns its exit code. */
 int command_finish(const Context *c, Report *r);
 /* Records the one error message for errno R and E in REPORT (with

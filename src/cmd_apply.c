@@ -24,7 +24,7 @@ static int back_up(const Context *c, Config *config, Report *report, Backup **re
                 v[i] = config->files[i].absent ? (BackupSource) { config->files[i].path }
                                                : (BackupSource) { config->files[i].path, config->files[i].text,
                                                                   config->files[i].size, &config->files[i].st };
-        r = command_back_up(c, report, v, &b, e);
+        r = command_back_up(c, BACKUP_FOR_APPLY, report, v, &b, e);
         if (r < 0)
                 return r;
         for (size_t i = 0, k = 0; i < report->n_files; i++)
@@ -89,7 +89,7 @@ static int note_no_restart(const Context *c, FileResult *f, const char *why) {
  * config, and says in E whether they came back. */
 static void restart_on_old_config(const Context *c, const Profile *p, const Backup *b, Report *report,
                                   size_t done, ErrorInfo *e) {
-        ServiceOptions o = { .timeout_sec = c->timeout_sec };
+        ServiceOptions o = { .timeout_sec = c->timeout_sec, .restored = true };
         bool all_up = true;
 
         report->rolled_back = true;
@@ -164,7 +164,7 @@ int cmd_apply(const Context *c) {
         code = command_plan(c, c->dry_run ? PLAN_DIFF : PLAN_WRITE, &report, &config, &p);
         if (code > 0)
                 return code;
-        if (c->dry_run || !report.changed)
+        if (c->dry_run || !report.changed) /* also where memcached is not installed */
                 return command_finish(c, &report); /* nothing to write: no lock, no file touched */
 
         /* One writer per root. Plan again under the lock, from the files as
@@ -178,6 +178,8 @@ int cmd_apply(const Context *c) {
         code = command_plan(c, PLAN_WRITE, &report, &config, &p);
         if (code > 0)
                 return code;
+        if (report.not_installed) /* removed while this run waited for the lock */
+                return command_finish(c, &report);
         /* What a killed run left behind goes, under the lock. */
         (void) config_remove_temps(config);
         (void) backup_remove_stale(c->root);

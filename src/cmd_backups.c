@@ -18,6 +18,7 @@ static json_object *backup_to_json(const Backup *b) {
         }
         json_object_object_add(o, "id", json_object_new_string(b->id));
         json_object_object_add(o, "created", json_string_or_null(b->created));
+        json_object_object_add(o, "reason", json_string_or_null(backup_reason_to_string(b->reason)));
         json_object_object_add(o, "status", json_object_new_string(backup_status_to_string(b->status)));
         if (b->error)
                 json_object_object_add(o, "error", json_object_new_string(b->error));
@@ -28,28 +29,69 @@ static json_object *backup_to_json(const Backup *b) {
         return o;
 }
 
-/* The listing: one JSON document, or a line per file of each complete
- * backup and one per backup that is not. */
-static void print_backups(const Context *c, Backup *const *v, size_t n) {
-        if (c->json) {
-                json_object *root = json_object_new_object(), *list = json_object_new_array();
+static void print_json(Backup *const *v, size_t n) {
+        json_object *root = json_object_new_object(), *list = json_object_new_array();
+
+        for (size_t i = 0; i < n; i++)
+                json_object_array_add(list, backup_to_json(v[i]));
+        json_object_object_add(root, "backups", list);
+        printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(root);
+}
+
+/* The columns of the listing, the last one as wide as it comes. */
+enum { COL_ID, COL_CREATED, COL_FOR, COL_FILES, N_COLS };
+static const char *const headers[N_COLS] = { "ID", "CREATED", "FOR", "FILES" };
+
+static const char *cell(const Backup *b, int col) {
+        switch (col) {
+        case COL_ID: return b->id;
+        case COL_CREATED: return b->created ?: "-";
+        case COL_FOR: return backup_reason_to_string(b->reason) ?: "-";
+        default: return NULL;
+        }
+}
+
+/* FILES: the paths a complete backup holds; for any other, what it is
+ * and why, since its file list cannot be trusted. */
+static void print_files(const Backup *b) {
+        if (b->status != BACKUP_COMPLETE) {
+                printf("%s: %s\n", backup_status_to_string(b->status), b->error ?: "-");
+                return;
+        }
+        for (size_t k = 0; k < b->n_files; k++)
+                printf("%s%s", k ? ", " : "", b->files[k].path);
+        printf("%s\n", b->n_files ? "" : "-");
+}
+
+/* A header (unless -q), then one line per backup in aligned columns. */
+static void print_table(const Context *c, Backup *const *v, size_t n) {
+        int width[N_COLS];
+
+        for (int col = 0; col < COL_FILES; col++) {
+                width[col] = (int) strlen(headers[col]);
                 for (size_t i = 0; i < n; i++)
-                        json_object_array_add(list, backup_to_json(v[i]));
-                json_object_object_add(root, "backups", list);
-                printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-                json_object_put(root);
-        } else if (n == 0 && !c->quiet)
+                        if ((int) strlen(cell(v[i], col)) > width[col])
+                                width[col] = (int) strlen(cell(v[i], col));
+        }
+        if (!c->quiet)
+                printf("%-*s  %-*s  %-*s  %s\n", width[COL_ID], headers[COL_ID], width[COL_CREATED],
+                       headers[COL_CREATED], width[COL_FOR], headers[COL_FOR], headers[COL_FILES]);
+        for (size_t i = 0; i < n; i++) {
+                printf("%-*s  %-*s  %-*s  ", width[COL_ID], cell(v[i], COL_ID), width[COL_CREATED],
+                       cell(v[i], COL_CREATED), width[COL_FOR], cell(v[i], COL_FOR));
+                print_files(v[i]);
+        }
+}
+
+/* The listing: one JSON document, or a table with a line per backup. */
+static void print_backups(const Context *c, Backup *const *v, size_t n) {
+        if (c->json)
+                print_json(v, n);
+        else if (n == 0 && !c->quiet)
                 printf("no backups\n");
-        else
-                for (size_t i = 0; i < n; i++) {
-                        if (v[i]->status != BACKUP_COMPLETE) {
-                                printf("%s  %s  %s: %s\n", v[i]->id, v[i]->created ?: "-",
-                                       backup_status_to_string(v[i]->status), v[i]->error);
-                                continue;
-                        }
-                        for (size_t k = 0; k < v[i]->n_files; k++)
-                                printf("%s  %s  %s\n", v[i]->id, v[i]->created ?: "-", v[i]->files[k].path);
-                }
+        else if (n > 0)
+                print_table(c, v, n);
 }
 
 /* memharden backups: what `rollback` can restore, oldest first, and what it

@@ -18,6 +18,8 @@ int cmd_check(const Context *c) {
         r = command_plan(c, PLAN_JUDGE, &report, &config, &p);
         if (r > 0)
                 return r;
+        if (report.not_installed)
+                return command_finish(c, &report);
 
         r = live_check(p, c->root, &report, &e);
         if (r < 0)

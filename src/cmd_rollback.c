@@ -47,7 +47,7 @@ static int back_up_current(const Context *c, Report *report, const struct stat *
                 /* strlen(): a file with NUL bytes is never read */
                 v[i] = (BackupSource) { f->path, f->text, f->text ? strlen(f->text) : 0, &st[i] };
         }
-        r = command_back_up(c, report, v, &undo, e);
+        r = command_back_up(c, BACKUP_FOR_ROLLBACK_UNDO, report, v, &undo, e);
         if (r < 0)
                 return r;
         if (undo)
@@ -58,7 +58,7 @@ static int back_up_current(const Context *c, Report *report, const struct stat *
 /* Restarts the daemons whose files the rollback changed, as they were:
  * a stopped one stays stopped. */
 static int restart_changed(const Context *c, const Profile *p, Report *report, ErrorInfo *e) {
-        ServiceOptions o = { .timeout_sec = c->timeout_sec };
+        ServiceOptions o = { .timeout_sec = c->timeout_sec, .restored = true };
 
         for (size_t i = 0; i < report->n_files; i++) {
                 FileResult *f = &report->files[i];
@@ -76,6 +76,25 @@ static int restart_changed(const Context *c, const Profile *p, Report *report, E
                         return -ENOMEM;
                 f->has_service = true;
                 r = service_restart_verify(p, c->root, instance, &o, SERVICE_TRY_RESTART, false, &f->service, e);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* --no-restart: each daemon whose files the rollback changed is left as
+ * it is, and its note says so. */
+static int note_no_restart(const Context *c, Report *report) {
+        for (size_t i = 0; i < report->n_files; i++) {
+                FileResult *f = &report->files[i];
+                int r;
+
+                if (!f->changed)
+                        continue;
+                f->has_service = true;
+                service_report_init(&f->service, service_manager_detect(c->root));
+                r = service_report_note(&f->service, "not restarted (--no-restart): the restored settings take "
+                                        "effect at the next start");
                 if (r < 0)
                         return r;
         }
@@ -118,8 +137,8 @@ int cmd_rollback(const Context *c) {
         r = back_up_current(c, &report, st, &e);
         if (r >= 0)
                 r = backup_restore(c->root, b, &e);
-        if (r >= 0 && !c->no_restart)
-                r = restart_changed(c, p, &report, &e);
+        if (r >= 0)
+                r = c->no_restart ? note_no_restart(c, &report) : restart_changed(c, p, &report, &e);
         if (r < 0)
                 return command_fail(c, &report, EXIT_RUNTIME, r, r == -ENOMEM ? NULL : &e);
         return command_finish(c, &report);

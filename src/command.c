@@ -64,10 +64,18 @@ static void hint_rollback(const Context *c, const Profile *p, ErrorInfo *e) {
                                e->hint[0] ? "; " : "", c->root);
 }
 
+/* REPORT says memcached is not installed: nothing judged, nothing to do. */
+static void set_not_installed(Report *report, Config **ret_config, const Profile *p, const Profile **ret_profile) {
+        report->not_installed = true;
+        report->compliant = true;
+        *ret_config = NULL;
+        *ret_profile = p;
+}
+
 int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_config, const Profile **ret_profile) {
         ErrorInfo e = {};
         const Profile *p;
-        int r;
+        int installed, r;
 
         r = context_profile(c, &p, &e);
         if (r < 0)
@@ -75,6 +83,18 @@ int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_c
         report->profile = p->name;
         if (c->listen && (r = policy_check_listen(c->listen, &e)) < 0)
                 return command_fail(c, report, EXIT_USAGE, r, &e);
+        /* No config file and no binary: a host without memcached, which
+         * has nothing to harden; one with memcached and no config file is
+         * refused below, naming the file. */
+        installed = profile_memcached_installed(p, c->root);
+        if (installed < 0) {
+                (void) error_set(&e, installed, "read", c->root, 0, NULL, "%s", strerror(-installed));
+                return command_fail(c, report, EXIT_RUNTIME, installed, &e);
+        }
+        if (installed == 0 && p->config) {
+                set_not_installed(report, ret_config, p, ret_profile);
+                return 0;
+        }
 
         r = plan_build(p, c->root, c->listen, mode, ret_config, report, &e);
         if (r == -ELIBBAD || r == -ENOMEM || r == -ENOTRECOVERABLE)
@@ -84,12 +104,17 @@ int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_c
                 hint_rollback(c, p, &e);
                 return command_fail(c, report, EXIT_INPUT, r, &e);
         }
+        if (installed == 0 && report->n_files == 0) { /* units only, and none of memcached's */
+                config_free(TAKE_PTR(*ret_config));
+                set_not_installed(report, ret_config, p, ret_profile);
+                return 0;
+        }
         *ret_profile = p;
         return 0;
 }
 
-int command_back_up(const Context *c, const Report *report, const BackupSource *sources, Backup **ret,
-                    ErrorInfo *e) {
+int command_back_up(const Context *c, BackupReason reason, const Report *report, const BackupSource *sources,
+                    Backup **ret, ErrorInfo *e) {
         _cleanup_free_ BackupSource *v = calloc(report->n_files ?: 1, sizeof *v);
         size_t n = 0;
 
@@ -102,7 +127,7 @@ int command_back_up(const Context *c, const Report *report, const BackupSource *
                 *ret = NULL;
                 return 0;
         }
-        return backup_create(c->root, v, n, ret, e);
+        return backup_create(c->root, reason, v, n, ret, e);
 }
 
 void command_set_error(Report *report, int exit_code, int r, const ErrorInfo *e) {

@@ -154,8 +154,11 @@ static const struct {
         int r;
         const char *detail, *hint;
 } read_errors[] = {
+        /* Only where memcached is installed: without it and its config,
+         * check and apply have nothing to do (command.c). */
         { -ENOENT, "no such file",
-          "is memcached installed? for an image use --root DIR, for another layout --profile debian|rhel|suse|arch|alpine|gentoo" },
+          "memcached is installed without it: restore the file (or reinstall memcached's package); "
+          "for an image use --root DIR, for another layout --profile debian|rhel|suse|arch|alpine|gentoo" },
         { -EISDIR, "it is a directory", "it must be memcached's config file" },
         { -EBADMSG, "it contains NUL bytes, so it is not a text config", "restore the file from a backup" },
         { -EBADF, "not a regular file (a FIFO, socket or device)", "point memharden at memcached's config" },

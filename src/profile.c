@@ -2,11 +2,13 @@
 #include "profile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cleanup.h"
 #include "lines.h"
@@ -251,6 +253,70 @@ int profile_unit_name(const Profile *p, const char *instance, char **ret) {
                 return -ENOMEM;
         *ret = s;
         return 0;
+}
+
+/* Where the families' packages install memcached (merged /usr or not),
+ * and where a build from source does. */
+static const char *const daemon_paths[] = {
+        "/usr/bin/memcached", "/usr/sbin/memcached", "/usr/local/bin/memcached", "/usr/local/sbin/memcached",
+        "/bin/memcached", "/sbin/memcached",
+};
+
+/* 0 when memcached's binary PATH is not in the root ROOT_FD (links
+ * followed inside it), else 1: anything but a plain absence (a loop, a
+ * file in the way) is no proof that memcached is missing. */
+static int binary_in(int root_fd, const char *path) {
+        _cleanup_close_ int dir_fd = -1;
+        _cleanup_free_ char *name = NULL;
+        int r = chase(root_fd, path, 0, &dir_fd, &name, NULL);
+
+        return r == -ENOENT || r == -ENOTDIR ? 0 : r == -ENOMEM ? r : 1;
+}
+
+/* 0 when PATH (a profile's own, absolute, without "." or "..") has no
+ * entry at all in the root ROOT_FD: each component, not followed, is a
+ * directory, up to one that is not there. A link on the way (a dangling
+ * one, or one out of the root) or anything else in its place is no
+ * absence: 1, and reading the file says what it is. */
+static int config_in(int root_fd, const char *path) {
+        _cleanup_close_ int dir_fd = -1;
+        int fd = root_fd;
+
+        for (const char *c = path + strspn(path, "/"); *c; ) {
+                char name[NAME_MAX + 1];
+                size_t n = strcspn(c, "/");
+                struct stat st;
+                int next;
+
+                if (n > NAME_MAX)
+                        return 1;
+                memcpy(name, c, n);
+                name[n] = '\0';
+                c += n + strspn(c + n, "/");
+                if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        return errno == ENOENT ? 0 : 1;
+                if (*c == '\0' || !S_ISDIR(st.st_mode))
+                        return 1;
+                next = openat(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (next < 0)
+                        return 1;
+                closep(&dir_fd);
+                dir_fd = fd = next;
+        }
+        return 1;
+}
+
+int profile_memcached_installed(const Profile *p, const char *root) {
+        _cleanup_close_ int root_fd = -1;
+        int r;
+
+        r = root_open(root, &root_fd);
+        if (r < 0)
+                return r;
+        r = p->config ? config_in(root_fd, p->config) : 0;
+        for (size_t i = 0; i < ELEMENTSOF(daemon_paths) && r == 0; i++)
+                r = binary_in(root_fd, daemon_paths[i]);
+        return r;
 }
 
 const char *profile_names(void) {

@@ -81,6 +81,14 @@ const char *profile_unit_of_path(const char *path, char *buf, size_t size);
  * -EOPNOTSUPP for a profile that ships no unit. */
 int profile_unit_name(const Profile *p, const char *instance, char **ret);
 
+/* Whether memcached is installed in ROOT as far as P's files tell: P's
+ * config file exists there (of any type: a directory in its place is an
+ * error to report, not an absence), or memcached's binary does, where the
+ * families' packages put it. 1 or 0, or a negative errno. A family whose
+ * store is its units (arch) has no config file: its caller also asks
+ * whether any unit was found. */
+int profile_memcached_installed(const Profile *p, const char *root);
+
 /* "debian|rhel|suse|arch|alpine|gentoo", for messages. */
 const char *profile_names(void);
 

@@ -56,10 +56,16 @@ static size_t print_findings(const Report *r, FILE *out, FILE *err, bool quiet) 
         return findings;
 }
 
+#define NOT_INSTALLED "memcached is not installed; nothing to check"
+
 /* check: the live daemon, then the verdict. */
 static void print_check(const Report *r, FILE *out, bool quiet, size_t findings) {
         if (quiet)
                 return;
+        if (r->not_installed) {
+                fputs(NOT_INSTALLED "\n", out);
+                return;
+        }
         for (size_t i = 0; i < r->n_files; i++)
                 if (r->files[i].has_service)
                         service_report_print(out, &r->files[i].service);
@@ -69,6 +75,8 @@ static void print_check(const Report *r, FILE *out, bool quiet, size_t findings)
 
 /* apply, rollback: the diff on stdout (a patch for `patch -p1`), the rest on stderr. */
 static void print_changes(const Report *r, FILE *out, FILE *err, bool quiet) {
+        if (r->not_installed && !quiet)
+                fputs(NOT_INSTALLED "\n", err);
         for (size_t i = 0; i < r->n_files; i++)
                 if (r->files[i].changed)
                         fputs(r->files[i].diff, out);
@@ -200,6 +208,8 @@ int report_print_json(const Report *r, FILE *out) {
         json_object_object_add(root, "dry_run", json_object_new_boolean(r->dry_run));
         json_object_object_add(root, "changed", json_object_new_boolean(r->changed));
         json_object_object_add(root, "compliant", json_object_new_boolean(r->compliant));
+        if (strcmp(r->command, "check") == 0 || strcmp(r->command, "apply") == 0)
+                json_object_object_add(root, "installed", json_object_new_boolean(!r->not_installed));
         json_object_object_add(root, "backup", json_string_or_null(r->backup_id));
         json_object_object_add(root, "rolled_back", json_object_new_boolean(r->rolled_back));
         json_object_object_add(root, "undo_backup", json_string_or_null(r->undo_backup_id));

@@ -37,6 +37,7 @@ typedef struct Report {
         bool dry_run;
         bool changed;
         bool compliant;
+        bool not_installed;  /* check, apply: no memcached in the root, nothing judged */
         char *backup_id;
         FileResult *files;
         size_t n_files;

@@ -71,15 +71,15 @@ int service_restart_verify_with(const ServiceManagerOps *m, const Profile *p, co
         if (!root_is_host(root)) {
                 service_report_init(report, &service_manager_none);
                 return service_report_note(report, "the configuration under %s was changed and no daemon "
-                                           "was restarted; the new settings take effect at memcached's next start",
-                                           root);
+                                           "was restarted; the %s settings take effect at memcached's next start",
+                                           root, service_settings(&opts));
         }
 
         service_report_init(report, m);
         if (opts.unit && m != &service_manager_systemd)
                 return service_report_note(report, "%s was changed and not restarted: systemd does not run this "
-                                           "host; the unit's new settings take effect when systemd starts it",
-                                           opts.unit);
+                                           "host; the unit's %s settings take effect when systemd starts it",
+                                           opts.unit, service_settings(&opts));
         t0 = now_ms();
         r = m->run(p, instance, &opts, action, report, e);
         if (report->restarted || r < 0)

@@ -26,7 +26,15 @@ typedef struct ServiceOptions {
          * unit store), instead of the profile's; only systemd runs it. */
         const char *unit;
         bool reload;          /* unit files changed: the manager reloads them first */
+        /* The files hold settings a rollback restored, not new ones: what
+         * the notes call them. */
+        bool restored;
 } ServiceOptions;
+
+/* "new" or "restored": the settings O's restart is about, for its notes. */
+static inline const char *service_settings(const ServiceOptions *o) {
+        return o && o->restored ? "restored" : "new";
+}
 
 #define SERVICE_TIMEOUT_DEFAULT 90u
 

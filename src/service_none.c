@@ -12,13 +12,13 @@ static bool none_detect(void) {
 
 static int none_run(const Profile *p, const char *instance, const ServiceOptions *o, ServiceAction action,
                     ServiceReport *report, ErrorInfo *e) {
-        (void) instance, (void) o, (void) e;
+        (void) instance, (void) e;
 
         if (action == SERVICE_READ)
                 return 0;
         return service_report_note(report, "no service manager found (neither systemd nor %s); "
-                                   "the new settings take effect at memcached's next start",
-                                   p->init_script);
+                                   "the %s settings take effect at memcached's next start",
+                                   p->init_script, service_settings(o));
 }
 
 const ServiceManagerOps service_manager_none = {

@@ -395,15 +395,15 @@ static int openrc_run(const Profile *p, const char *instance, const ServiceOptio
                 return k;
         if (k > 0)
                 return service_report_note(report, "there is no OpenRC service %s (rc-service --exists), so nothing "
-                                           "was restarted; the new settings take effect when memcached is next "
-                                           "started", report->unit);
+                                           "was restarted; the %s settings take effect when memcached is next "
+                                           "started", report->unit, service_settings(o));
 
         if (action == SERVICE_READ)
                 return 0;
         if (action == SERVICE_TRY_RESTART && !report->was_active)
                 return service_report_note(report, "memcached is not running (rc-service %s status: %s); it was "
-                                           "not started, the new settings take effect at its next start",
-                                           report->unit, openrc_state_to_string(state));
+                                           "not started, the %s settings take effect at its next start",
+                                           report->unit, openrc_state_to_string(state), service_settings(o));
 
         k = openrc_restart(report->unit, o, state, report, e);
         if (k < 0)

@@ -314,8 +314,9 @@ static int systemd_run(const Profile *p, const char *instance, const ServiceOpti
         if (streq_ptr(load, "not-found") || streq_ptr(load, "masked")) {
                 report->active = false;
                 return service_report_note(report, "%s is %s, so nothing was restarted; "
-                                           "the new settings take effect when memcached is next started",
-                                           unit, streq_ptr(load, "masked") ? "masked" : "not installed");
+                                           "the %s settings take effect when memcached is next started",
+                                           unit, streq_ptr(load, "masked") ? "masked" : "not installed",
+                                           service_settings(o));
         }
 
         k = read_state(bus, path, report);
@@ -330,8 +331,8 @@ static int systemd_run(const Profile *p, const char *instance, const ServiceOpti
                 return 0;
         if (action == SERVICE_TRY_RESTART && !report->was_active)
                 return service_report_note(report, "memcached is not running (%s is %s); it was not started, "
-                                           "the new settings take effect at its next start",
-                                           unit, report->active_state);
+                                           "the %s settings take effect at its next start",
+                                           unit, report->active_state, service_settings(o));
         return unit_restart(bus, path, o, action, report, e);
 }
 

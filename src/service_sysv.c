@@ -139,9 +139,9 @@ static int script_restart(const Profile *p, const char *instance, const ServiceO
         if (*ret_denied)
                 return service_report_note(report, "invoke-rc.d did not restart memcached: not allowed here "
                                            "(exit status 101, from policy-rc.d or the runlevel links); "
-                                           "the new settings take effect at its next start, or run "
+                                           "the %s settings take effect at its next start, or run "
                                            "'%s restart%s%s' to apply them now",
-                                           p->init_script, instance ? " " : "", instance ?: "");
+                                           service_settings(o), p->init_script, instance ? " " : "", instance ?: "");
         if (status != 0) {
                 k = find_daemon(pidfile, &pid, &running);
                 report->active = k >= 0 && running;
@@ -200,7 +200,7 @@ static int sysv_run(const Profile *p, const char *instance, const ServiceOptions
                 return 0;
         if (action == SERVICE_TRY_RESTART && !report->was_active)
                 return service_report_note(report, "memcached is not running; it was not started, "
-                                           "the new settings take effect at its next start");
+                                           "the %s settings take effect at its next start", service_settings(o));
 
         k = script_restart(p, instance, o, pidfile, report, &denied, e);
         if (k < 0 || denied)

@@ -55,15 +55,15 @@ refused_line debian-exposed $CONF 'logfile\n' 1 "'logfile' needs a value; give i
 
 test_begin "shell constructs in memcached.conf, named, exit 3"
 bad=0
-while IFS='|' read -r text detail hint; do
+while IFS='@' read -r text detail hint; do
         refused_line debian-exposed $CONF "-m 64\n$text\n" 2 "$detail, ${!hint}" || { bad=1; break; }
 done <<'EOF2'
--l `hostname`|backticks '`hostname`'|SH_HINT
--l $ADDR|variable expansion '$ADDR'|SH_HINT
--m 64; rm -rf /|';' joining two commands|SH_OP_HINT
--m 64 | logger|a pipe '|'|SH_OP_HINT
--m 64 && true|'&&' joining two commands|SH_OP_HINT
--m 64 || true|'||' joining two commands|SH_OP_HINT
+-l `hostname`@backticks '`hostname`'@SH_HINT
+-l $ADDR@variable expansion '$ADDR'@SH_HINT
+-m 64; rm -rf /@';' joining two commands@SH_OP_HINT
+-m 64 | logger@a pipe '|'@SH_OP_HINT
+-m 64 && true@'&&' joining two commands@SH_OP_HINT
+-m 64 || true@'||' joining two commands@SH_OP_HINT
 EOF2
 [ $bad = 0 ] && ok
 
@@ -97,10 +97,16 @@ R=$(root debian-exposed); run apply --no-restart --root "$R"; expect_rc 0 &&
   echo '{"files": 17}' > "$R/var/backups/memharden/20260101T000000Z/manifest.json"; snapshot
   run check --root "$R"; expect_refused 3 "unknown option '-Q'" && { ! grep -q rollback <<<"$ERR" || fail "rollback advised"; }; } && ok
 
-test_begin "missing config, exit 3"
-R=$(root debian-exposed); rm "$R/etc/memcached.conf"; snapshot
-run check --root "$R"
-expect_refused 3 "no such file" && ok
+test_begin "memcached installed without its config, exit 3"
+for bin in /usr/bin/memcached /usr/sbin/memcached; do
+        R=$(root debian-exposed); rm "$R/etc/memcached.conf"; mkdir -p "$R${bin%/*}"; : >"$R$bin"; snapshot
+        for cmd in check apply "apply --dry-run"; do
+                run $cmd --root "$R"
+                { expect_refused 3 "" &&
+                  expect_message "cannot read '$R/etc/memcached.conf': no such file; memcached is installed without it: restore the file (or reinstall memcached's package); for an image use --root DIR, for another layout --profile debian|rhel|suse|arch|alpine|gentoo"; } ||
+                        break 2
+        done
+done && ok
 
 test_begin "a --root that does not exist, exit 3, for every command"
 for cmd in check apply rollback backups "check --profile debian" "apply --profile rhel" "rollback --profile debian"; do
@@ -154,7 +160,7 @@ run --help; { expect_rc 0 && expect_out "Exit codes:"; } &&
 { run --version; expect_rc 0 && expect_out "memharden "; } && ok
 
 test_begin "JSON on error is still one document"
-R=$(root debian-exposed); rm "$R/etc/memcached.conf"
+R=$(root debian-exposed); rm "$R/etc/memcached.conf"; mkdir -p "$R/usr/bin"; : >"$R/usr/bin/memcached"
 run check --json --root "$R"
 { expect_rc 3 && jq -e '.error.exit_code == 3 and (.error.message | contains("no such file"))' <<<"$OUT" >/dev/null ||
         fail "JSON error"; } && ok

@@ -102,7 +102,7 @@ static Backup *create(const char *const *paths, size_t n) {
                 ck_assert_int_eq(stat(p, &st[i]), 0);
                 v[i] = (BackupSource) { paths[i], texts[i], strlen(texts[i]), &st[i] };
         }
-        ck_assert_int_eq(backup_create(root, v, n, &b, &e), 0);
+        ck_assert_int_eq(backup_create(root, BACKUP_FOR_APPLY, v, n, &b, &e), 0);
         ck_assert_ptr_nonnull(b);
         for (size_t i = 0; i < n; i++)
                 free(texts[i]);
@@ -354,6 +354,53 @@ START_TEST(test_hostile_manifests) {
 }
 END_TEST
 
+/* What a backup was made for is recorded and read back; a manifest that
+ * does not say (an earlier memharden's) or names a reason this version
+ * does not know, or a creation time that is no timestamp, still loads,
+ * with those unknown. */
+START_TEST(test_reason_and_created) {
+        static const struct {
+                const char *id, *manifest;
+                BackupReason reason;
+                const char *created;
+        } cases[] = {
+                { "20260103T000000Z", "{\"reason\":\"rollback-undo\",\"created\":\"2026-01-03T00:00:00Z\","
+                  "\"files\":[{\"path\":\"/etc/x\",\"mode\":420,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}",
+                  BACKUP_FOR_ROLLBACK_UNDO, "2026-01-03T00:00:00Z" },
+                { "20260104T000000Z", "{\"files\":[{\"path\":\"/etc/x\",\"mode\":420,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}",
+                  BACKUP_REASON_UNKNOWN, NULL },
+                { "20260105T000000Z", "{\"reason\":\"upgrade\",\"created\":\"\\u001b[2Jnow\","
+                  "\"files\":[{\"path\":\"/etc/x\",\"mode\":420,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}",
+                  BACKUP_REASON_UNKNOWN, NULL },
+                { "20260106T000000Z", "{\"reason\":17,\"created\":\"2026-01-06T00:00:00Z and more\","
+                  "\"files\":[{\"path\":\"/etc/x\",\"mode\":420,\"uid\":0,\"gid\":0,\"sha256\":\"%s\"}]}",
+                  BACKUP_REASON_UNKNOWN, NULL },
+        };
+        _cleanup_(backup_freep) Backup *made = create_x(), *read = NULL;
+        ErrorInfo e = {};
+
+        ck_assert_int_eq(made->reason, BACKUP_FOR_APPLY);
+        ck_assert_int_eq(backup_load(root, NULL, made->id, &read, &e), 0);
+        ck_assert_int_eq(read->reason, BACKUP_FOR_APPLY);
+        ck_assert_str_eq(read->created, made->created);
+        ck_assert_str_eq(backup_reason_to_string(BACKUP_FOR_APPLY), "apply");
+        ck_assert_str_eq(backup_reason_to_string(BACKUP_FOR_ROLLBACK_UNDO), "rollback-undo");
+        ck_assert_ptr_null(backup_reason_to_string(BACKUP_REASON_UNKNOWN));
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(backup_freep) Backup *b = NULL;
+
+                forge(cases[i].id, cases[i].manifest);
+                ck_assert_int_eq(backup_load(root, x_profile(), cases[i].id, &b, &e), 0);
+                ck_assert_int_eq(b->status, BACKUP_COMPLETE);
+                ck_assert_msg(b->reason == cases[i].reason, "%s: reason %d", cases[i].id, b->reason);
+                if (cases[i].created)
+                        ck_assert_str_eq(b->created, cases[i].created);
+                else
+                        ck_assert_ptr_null(b->created);
+        }
+}
+END_TEST
+
 START_TEST(test_incomplete_skipped) {
         _cleanup_(backup_freep) Backup *good = create_x(), *b = NULL;
         _cleanup_free_ char *dir = NULL;
@@ -438,6 +485,7 @@ static Suite *backup_suite(void) {
         tcase_add_test(tc, test_restore_tampered_second);
         tcase_add_test(tc, test_restore_truncated_copy);
         tcase_add_test(tc, test_hostile_manifests);
+        tcase_add_test(tc, test_reason_and_created);
         tcase_add_test(tc, test_incomplete_skipped);
         tcase_add_test(tc, test_stale_removed);
         tcase_add_test(tc, test_exists);

@@ -15,6 +15,7 @@
 #include "check-main.h"
 #include "cleanup.h"
 #include "cli.h"
+#include "service_manager.h"
 
 #define ARGS_MAX 16
 
@@ -390,19 +391,70 @@ START_TEST(test_values_and_reparse) {
 }
 END_TEST
 
-/* "help COMMAND", "COMMAND --help" and "--help COMMAND" print its usage. */
+/* Whether TEXT has a line that begins with PREFIX. */
+static bool has_line(const char *text, const char *prefix) {
+        size_t n = strlen(prefix);
+
+        for (const char *l = text; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+                if (strncmp(l, prefix, n) == 0)
+                        return true;
+        return false;
+}
+
+/* An option's entry in a help text: "  --root DIR", "  -q, --quiet". */
+static void option_entry(const CliOption *o, char *buf, size_t size) {
+        if (o->short_name)
+                snprintf(buf, size, "  -%c, %s ", o->short_name, o->name);
+        else
+                snprintf(buf, size, "  %s%s%s ", o->name, o->arg ? " " : "", o->arg ?: "");
+}
+
+/* What help says of WANT: its usage line, what it does, and each option
+ * it takes (and none other) with what it does and one example. */
+static void check_command_help(const Command *want, const char *out) {
+        size_t n;
+        const CliOption *opts = cli_options(&n);
+        char usage[512], line[1024];
+
+        snprintf(line, sizeof line, "usage: memharden %s\n\n%s\n", cli_usage(want, usage, sizeof usage), want->summary);
+        ck_assert_msg(strncmp(out, line, strlen(line)) == 0, "help %s begins '%.200s'", want->name, out);
+        for (size_t k = 0; k < n; k++) {
+                bool takes = want->options & opts[k].bit;
+                char entry[128], word[64];
+
+                option_entry(&opts[k], entry, sizeof entry);
+                ck_assert_msg(has_line(out, entry) == takes, "help %s: '%s' %s", want->name, entry,
+                              takes ? "missing" : "listed");
+                snprintf(line, sizeof line, "e.g. memharden %s %s\n", want->name, opts[k].example);
+                ck_assert_msg(!!strstr(out, line) == takes, "help %s: example '%s'", want->name, line);
+                if (opts[k].short_name)
+                        snprintf(word, sizeof word, "[-%c]", opts[k].short_name);
+                else
+                        snprintf(word, sizeof word, "[%s", opts[k].name);
+                ck_assert_msg(!!strstr(usage, word) == takes, "usage of %s: '%s'", want->name, word);
+                ck_assert_msg(strstr(out, opts[k].help) || !takes, "help %s lacks '%s'", want->name, opts[k].help);
+        }
+        if (want->arg) {
+                snprintf(line, sizeof line, "e.g. memharden %s %s\n", want->name, want->arg_example);
+                ck_assert_msg(strstr(out, line) && strstr(out, want->arg_help), "help %s: its argument", want->name);
+        }
+        ck_assert(has_line(out, "  -h, --help "));
+}
+
+/* "help COMMAND", "COMMAND --help", "--help COMMAND" and "COMMAND -h" all
+ * print the same: the command's usage, options and examples. */
 START_TEST(test_help_command) {
         const Command *want = command_at(_i), *cmd;
-        char expect[1024];
+        static char expect[sizeof ((Output *) 0)->out];
         Context c;
         Output o;
 
-        snprintf(expect, sizeof expect, "usage: memharden %s\n\n%s\n", want->usage, want->summary);
         ck_assert_int_eq(parse(&o, &c, &cmd, "help", want->name, NULL), 1);
         ck_assert_str_eq(cmd->name, "help");
         ck_assert_int_eq(run_command(&o, cmd, &c), EXIT_COMPLIANT);
-        ck_assert_str_eq(o.out, expect);
         ck_assert_str_eq(o.err, "");
+        check_command_help(want, o.out);
+        snprintf(expect, sizeof expect, "%s", o.out);
 
         ck_assert_int_eq(parse(&o, &c, &cmd, want->name, "--help", NULL), 0);
         ck_assert_str_eq(o.out, expect);
@@ -410,6 +462,56 @@ START_TEST(test_help_command) {
         ck_assert_str_eq(o.out, expect);
         ck_assert_int_eq(run(&o, want->name, "-h", NULL), EXIT_COMPLIANT);
         ck_assert_str_eq(o.out, expect);
+}
+END_TEST
+
+/* Each example the help gives is a command line the parse takes, with
+ * the option it shows; so is the example of a command's argument. */
+START_TEST(test_help_examples_parse) {
+        const Command *want = command_at(_i), *cmd;
+        size_t n;
+        const CliOption *opts = cli_options(&n);
+        Context c;
+        Output o;
+
+        for (size_t k = 0; k < n; k++) {
+                char words[256], *argv[ARGS_MAX] = { (char *) "memharden", (char *) want->name };
+                int argc = 2;
+
+                if (!(want->options & opts[k].bit))
+                        continue;
+                snprintf(words, sizeof words, "%s", opts[k].example);
+                for (char *w = strtok(words, " "); w; w = strtok(NULL, " "))
+                        argv[argc++] = w;
+                argv[argc] = NULL;
+                ck_assert_msg(parsev(&o, &c, &cmd, argc, argv) == 1, "%s %s: %s", want->name, opts[k].example, o.err);
+                ck_assert_uint_eq(c.options, opts[k].bit);
+        }
+        if (want->arg) {
+                ck_assert_int_eq(parse(&o, &c, &cmd, want->name, want->arg_example, NULL), 1);
+                ck_assert_int_eq(c.n_args, 1);
+        }
+}
+END_TEST
+
+/* What the help says of a default or a list of values is what the code
+ * uses: the timeout's default, the profiles. */
+START_TEST(test_help_values) {
+        size_t n;
+        const CliOption *opts = cli_options(&n);
+        char want[64];
+        Output o;
+
+        snprintf(want, sizeof want, "default %u)", SERVICE_TIMEOUT_DEFAULT);
+        ck_assert_int_eq(run(&o, "help", "apply", NULL), EXIT_COMPLIANT);
+        for (size_t k = 0; k < n; k++) {
+                if (opts[k].bit == OPT_TIMEOUT)
+                        ck_assert_msg(strstr(opts[k].help, want), "--timeout: '%s' lacks '%s'", opts[k].help, want);
+                if (opts[k].bit == OPT_PROFILE)
+                        ck_assert_ptr_eq(opts[k].values, profile_names);
+        }
+        snprintf(want, sizeof want, "[--profile %s]", profile_names());
+        ck_assert_msg(strstr(o.out, want), "%s", o.out);
 }
 END_TEST
 
@@ -440,6 +542,17 @@ START_TEST(test_help_general) {
                 snprintf(line, sizeof line, "\n  %-9s %s\n", command_at(i)->name, command_at(i)->summary);
                 ck_assert_msg(strstr(asked.out, line), "help lacks '%s'", line);
         }
+
+        {
+                size_t n;
+                const CliOption *opts = cli_options(&n);
+                for (size_t k = 0; k < n; k++) {
+                        char entry[128];
+                        option_entry(&opts[k], entry, sizeof entry);
+                        ck_assert_msg(has_line(asked.out, entry), "help lacks '%s'", entry);
+                }
+        }
+        ck_assert(has_line(asked.out, "  -V, --version ") && has_line(asked.out, "  -h, --help "));
 
         ck_assert_int_eq(parse(&o, &c, &cmd, "help", NULL), 1);
         ck_assert_int_eq(run_command(&o, cmd, &c), EXIT_COMPLIANT);
@@ -481,6 +594,8 @@ static Suite *cli_suite(void) {
         tcase_add_test(tc, test_defaults);
         tcase_add_test(tc, test_values_and_reparse);
         tcase_add_loop_test(tc, test_help_command, 0, (int) n_commands());
+        tcase_add_loop_test(tc, test_help_examples_parse, 0, (int) n_commands());
+        tcase_add_test(tc, test_help_values);
         tcase_add_test(tc, test_help_unknown_command);
         tcase_add_test(tc, test_help_general);
         tcase_add_test(tc, test_version);

@@ -372,6 +372,77 @@ START_TEST(test_unit_name) {
 }
 END_TEST
 
+/* ROOT/REL: a directory (TEXT NULL, with its parents) or a link to TEXT
+ * (LINK), or a file holding TEXT. */
+static void make(const char *rel, const char *text, bool link) {
+        char path[PATH_MAX + 64];
+
+        snprintf(path, sizeof path, "%s/%s", root, rel);
+        for (char *s = path + strlen(root) + 1; (s = strchr(s, '/')); s++) {
+                *s = '\0';
+                (void) mkdir(path, 0755);
+                *s = '/';
+        }
+        if (!text)
+                ck_assert_int_eq(mkdir(path, 0755), 0);
+        else if (link)
+                ck_assert_int_eq(symlink(text, path), 0);
+        else {
+                _cleanup_fclose_ FILE *f = fopen(path, "we");
+                ck_assert_ptr_nonnull(f);
+                ck_assert_int_ge(fputs(text, f), 0);
+        }
+}
+
+/* memcached is installed when the profile's config file is there in any
+ * form that is not a plain absence, or its binary is, links followed
+ * inside the root. */
+START_TEST(test_memcached_installed) {
+        const Profile *debian = profile_by_name("debian"), *arch = profile_by_name("arch");
+
+        ck_assert_int_eq(profile_memcached_installed(debian, root), 0);
+        ck_assert_int_eq(profile_memcached_installed(arch, root), 0);
+        make("etc/os-release", "ID=debian\n", false);
+        ck_assert_int_eq(profile_memcached_installed(debian, root), 0);
+
+        make("etc/memcached.conf", "/nowhere/memcached.conf", true); /* dangling: no absence */
+        ck_assert_int_eq(profile_memcached_installed(debian, root), 1);
+        ck_assert_int_eq(profile_memcached_installed(arch, root), 0); /* arch has no config file */
+        {
+                char conf[PATH_MAX + 64];
+                snprintf(conf, sizeof conf, "%s/etc/memcached.conf", root);
+                ck_assert_int_eq(unlink(conf), 0);
+        }
+        make("etc/memcached.conf", NULL, false); /* a directory in its place is no absence */
+        ck_assert_int_eq(profile_memcached_installed(debian, root), 1);
+
+        /* The binary, through the image's own /usr merge link (absolute,
+         * resolved inside the root). */
+        make("usr/lib/memcached/memcached", "", false);
+        make("usr/sbin", "/usr/lib/memcached", true);
+        ck_assert_int_eq(profile_memcached_installed(arch, root), 1);
+        ck_assert_int_eq(profile_memcached_installed(profile_by_name("rhel"), "/nonexistent-root"), -ENOENT);
+}
+END_TEST
+
+/* A link on the way to the config, or one out of the root, is no absence;
+ * a binary out of the root does not count. */
+START_TEST(test_memcached_installed_links) {
+        const Profile *rhel = profile_by_name("rhel");
+        char out[PATH_MAX + 64];
+
+        make("etc", NULL, false);
+        ck_assert_int_eq(profile_memcached_installed(rhel, root), 0); /* no /etc/sysconfig at all */
+        make("etc/sysconfig", "/nowhere", true);
+        ck_assert_int_eq(profile_memcached_installed(rhel, root), 1);
+
+        snprintf(out, sizeof out, "%s/outside", root);
+        make("outside/bin/memcached", "", false);
+        make("usr", out, true); /* absolute, so the image's own /tmp/..., which it lacks */
+        ck_assert_int_eq(profile_memcached_installed(profile_by_name("arch"), root), 0);
+}
+END_TEST
+
 static Suite *profile_suite(void) {
         Suite *s = suite_create("profile");
         TCase *tc = tcase_create("core");
@@ -396,6 +467,8 @@ static Suite *profile_suite(void) {
         tcase_add_test(tc, test_names);
         tcase_add_test(tc, test_instance_of);
         tcase_add_test(tc, test_unit_name);
+        tcase_add_test(tc, test_memcached_installed);
+        tcase_add_test(tc, test_memcached_installed_links);
         suite_add_tcase(s, tc);
         return s;
 }

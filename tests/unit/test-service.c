@@ -361,6 +361,39 @@ START_TEST(test_other_root_skips_backend) {
 }
 END_TEST
 
+/* After a rollback the notes speak of the restored settings, never of
+ * new ones; otherwise of the new ones. */
+START_TEST(test_notes_name_restored_settings) {
+        const Profile *p = profile_by_name("debian");
+        static const struct {
+                const ServiceManagerOps *m;
+                const char *root, *unit;
+        } cases[] = {
+                { &service_manager_none, NULL, NULL },          /* no manager runs the host */
+                { &service_manager_none, NULL, "memcached.service" }, /* a unit, and no systemd */
+                { &service_manager_none, "/srv/image", NULL },  /* another root */
+                { &fake_stopped, "/srv/image", NULL },
+        };
+
+        for (size_t k = 0; k < ELEMENTSOF(cases); k++)
+                for (int restored = 0; restored < 2; restored++) {
+                        ServiceOptions o = { .restored = restored, .unit = cases[k].unit };
+                        ServiceReport r = {};
+                        ErrorInfo e = {};
+
+                        ck_assert_int_eq(service_restart_verify_with(cases[k].m, p, cases[k].root, NULL, &o,
+                                                                     SERVICE_TRY_RESTART, !restored, &r, &e), 0);
+                        ck_assert_ptr_nonnull(r.message);
+                        ck_assert_msg(strstr(r.message, restored ? "restored settings" : "new settings"), "%zu: %s", k,
+                                      r.message);
+                        ck_assert_msg(!strstr(r.message, restored ? "new settings" : "restored settings"), "%zu: %s",
+                                      k, r.message);
+                        service_report_done(&r);
+                }
+        ck_assert_str_eq(service_settings(NULL), "new");
+}
+END_TEST
+
 /* The live state reads only: SERVICE_READ, and the running daemon judged. */
 START_TEST(test_live_state) {
         const Profile *p = profile_by_name("debian");
@@ -482,6 +515,7 @@ static Suite *service_suite(void) {
         tcase_add_test(tc, test_restart_not_hardened);
         tcase_add_test(tc, test_manager_none);
         tcase_add_test(tc, test_other_root_skips_backend);
+        tcase_add_test(tc, test_notes_name_restored_settings);
         tcase_add_test(tc, test_live_state);
         tcase_add_test(tc, test_report_json_keys);
         tcase_add_test(tc, test_report_print);
