@@ -91,11 +91,11 @@ missing=$(comm -23 <(echo "$vars") <(headings ENVIRONMENT | sort -u))
 test_begin "FILES, the families and SEE ALSO"
 files=$(section FILES); looks=$(section "WHERE IT LOOKS"); see=$(section "SEE ALSO")
 for want in /var/backups/memharden/ID/ /var/backups/memharden/.lock 50-memharden.conf /etc/memcached.conf \
-            /etc/sysconfig/memcached; do
+            /etc/sysconfig/memcached /etc/conf.d/memcached; do
         grep -qF -- "$want" <<<"$files" || { fail "FILES lacks $want"; break; }
 done &&
 { grep -qE '^       /.*/memharden/lenses/$' <<<"$files" || fail "FILES lacks the lens directory"; } &&
-for want in Debian RHEL SUSE Arch "systemd units and drop-ins" "Alpine, Gentoo" "conf.d"; do
+for want in Debian RHEL SUSE Arch "systemd units and drop-ins" "Alpine, Gentoo"; do
         grep -q "^       $want" <<<"$looks" || { fail "WHERE IT LOOKS lacks $want"; break; }
 done &&
 for want in 'memcached(1)' 'augtool(1)' 'systemctl(1)'; do
