@@ -24,6 +24,10 @@ cp "$HERE/openrc-inner.sh" "$ROOTFS$T/openrc-inner.sh"
 # An Alpine-shaped root: OpenRC's service in place of Debian's SysV script
 # and config, and Alpine's os-release.
 rm -f "$ROOTFS/etc/init.d/memcached" "$ROOTFS/etc/memcached.conf" "$ROOTFS/etc/default/memcached"
+# Alpine ships no systemd unit either: Debian's (the wrapper on a
+# memcached.conf an Alpine host has not) would be judged where enabled.
+rm -f "$ROOTFS"/lib/systemd/system/memcached*.service "$ROOTFS"/usr/lib/systemd/system/memcached*.service \
+        "$ROOTFS"/etc/systemd/system/*.wants/memcached*.service
 install -m 755 "$HERE/openrc/memcached.initd" "$ROOTFS/etc/init.d/memcached"
 mkdir -p "$ROOTFS/etc/conf.d"
 install -m 644 "$HERE/openrc/memcached.confd" "$ROOTFS/etc/conf.d/memcached"
