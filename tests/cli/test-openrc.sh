@@ -1,54 +1,13 @@
 #!/bin/bash
 # OpenRC's /etc/conf.d/memcached on Alpine and Gentoo, and the instance
-# files /etc/conf.d/memcached.NAME. Judged by an oracle of its own: a real
+# files /etc/conf.d/memcached.NAME. Judged by the oracle's OpenRC reading
+# (tests/oracle/readings.sh's openrc_argv and openrc_listeners): a real
 # /bin/sh sources the files as openrc-run and the init script do, builds
 # memcached's command line as the flavor's start() does, and mcargs reads
-# the words (tests/oracle/readings.sh's words_to_listeners).
+# the words.
 . "$(dirname "$0")/lib.sh"
 
 CONFD=/etc/conf.d/memcached
-
-# rc_argv ROOT SVCNAME FLAVOR: the words FLAVOR's start() hands memcached
-# for service SVCNAME, one per line as <word>, the program first. openrc-run
-# sources /etc/conf.d/memcached, for memcached.NAME then
-# /etc/conf.d/memcached.NAME, which the init script sources once more; the
-# variables go unquoted onto the command line. In an empty directory, with
-# a clean environment.
-rc_argv() {
-        local d rc=0
-        d=$(mktemp -d /tmp/rc-argv.XXXXXX)
-        mkdir "$d/cwd"
-        (cd "$d/cwd" && env -i PATH=/usr/bin:/bin SVCNAME="$2" /bin/sh -c '
-                _dir=$1 _flavor=$2
-                . "$_dir/memcached" || exit 3
-                CONF=${SVCNAME#*.}
-                [ "$CONF" = memcached ] && CONF=
-                [ -z "$CONF" ] || . "$_dir/memcached.$CONF" || exit 3
-                [ -z "$PIDBASE" ] && PIDBASE=/run/memcached/memcached
-                PIDFILE=$PIDBASE.pid
-                [ -z "$CONF" ] || . "$_dir/memcached.$CONF" || exit 3
-                if [ "$_flavor" = alpine ]; then
-                        if [ -z "${LISTENON}" ]; then c_LISTENON=""; else c_LISTENON="-l ${LISTENON}"; fi
-                        set -- -d -p ${PORT} -U ${UDPPORT} ${c_LISTENON} -m ${MEMUSAGE} -c ${MAXCONN} \
-                                -u ${MEMCACHED_RUNAS} -P "${PIDFILE}" ${MISC_OPTS}
-                else
-                        if [ -n "${SOCKET}" ]; then
-                                CONNECTION="-s ${SOCKET}"
-                                [ -z "${SOCKET_MASK}" ] || CONNECTION="${CONNECTION} -a ${SOCKET_MASK}"
-                        else
-                                CONNECTION="-p ${PORT} -U ${UDPPORT}"
-                                [ -z "${LISTENON}" ] || CONNECTION="${CONNECTION} -l ${LISTENON}"
-                        fi
-                        set -- -d ${CONNECTION} -m ${MEMUSAGE} -c ${MAXCONN} -u ${MEMCACHED_RUNAS} \
-                                -P "${PIDFILE}" ${MISC_OPTS}
-                fi
-                printf "<%s>\n" /usr/bin/memcached "$@"' sh "$1/etc/conf.d" "$3") || rc=$?
-        rm -rf "$d"
-        return "$rc"
-}
-
-# rc_listeners ROOT SVCNAME FLAVOR: what memcached binds, by the oracle.
-rc_listeners() { rc_argv "$@" | words_to_listeners; }
 
 # The services of root R: memcached, and memcached.NAME for each instance file.
 services() {
@@ -75,7 +34,7 @@ rc_cases() {
                 [ "$inst" = - ] || printf '%b' "${inst#*=}" >"$R$CONFD.${inst%%=*}"
                 rm -rf "$TMP/orig"; cp -a "$R" "$TMP/orig"
                 declare -A before=()
-                for svc in $(services "$R"); do before[$svc]=$(rc_listeners "$R" "$svc" "$flavor"); done
+                for svc in $(services "$R"); do before[$svc]=$(openrc_listeners "$R" "$svc" "$flavor"); done
                 run check --root "$R"
                 expect_rc "$want_rc" || continue
                 run apply --dry-run --root "$R"
@@ -91,7 +50,7 @@ $preview
 ---- written:
 $written"; continue; }
                 for svc in $(services "$R"); do
-                        after=$(rc_listeners "$R" "$svc" "$flavor")
+                        after=$(openrc_listeners "$R" "$svc" "$flavor")
                         [ -z "$(unsafe "$after")" ] || { fail "$svc still exposed: $after"; continue 2; }
                         ! refused "$after" || { fail "$svc: memcached refuses the applied config: $after"; continue 2; }
                         missing=$(comm -23 <(safe_tcp "${before[$svc]}") <(listener_set "$after"))
@@ -146,8 +105,8 @@ test_begin "Alpine detected from os-release, UDP on in its shipped file"
 R=$(root alpine-exposed)
 run check --root "$R" --json
 { expect_rc 1 && expect_out '"profile":"alpine"' && expect_out '"udp-enabled"' &&
-  [ "$(rc_listeners "$R" memcached alpine)" = "tcp=127.0.0.1:11211 udp=127.0.0.1:11211 inter=127.0.0.1" ] ||
-  fail "oracle: $(rc_listeners "$R" memcached alpine)"; } && ok
+  [ "$(openrc_listeners "$R" memcached alpine)" = "tcp=127.0.0.1:11211 udp=127.0.0.1:11211 inter=127.0.0.1" ] ||
+  fail "oracle: $(openrc_listeners "$R" memcached alpine)"; } && ok
 
 test_begin "Gentoo detected from os-release, every interface and UDP in its shipped file"
 R=$(root gentoo-exposed)
@@ -158,7 +117,7 @@ test_begin "the shipped files: UDPPORT and LISTENON set in place, nothing else c
 for flavor in alpine gentoo; do
         R=$(root "$flavor-exposed"); cp "$R$CONFD" "$TMP/orig.conf"
         run apply --no-restart --root "$R"
-        { expect_rc 0 && [[ $(rc_listeners "$R" memcached $flavor) == "tcp=127.0.0.1:11211 udp=off "* ]] &&
+        { expect_rc 0 && [[ $(openrc_listeners "$R" memcached $flavor) == "tcp=127.0.0.1:11211 udp=off "* ]] &&
           grep -qx 'UDPPORT="0"' "$R$CONFD" && grep -qx 'LISTENON="127.0.0.1"' "$R$CONFD" &&
           [ "$(diff "$TMP/orig.conf" "$R$CONFD" | grep -c '^[<>]')" = "$([ $flavor = alpine ] && echo 2 || echo 4)" ] ||
           fail "$flavor: $(diff "$TMP/orig.conf" "$R$CONFD")"; } || break
