@@ -5,7 +5,8 @@
  * Input: the first byte picks what the rest is: 'u', a systemd unit of the
  * admin's (/etc/systemd/system/memcached_fuzz.service, edited in place),
  * 'v', a vendor unit (/usr/lib/systemd/system/memcached_fuzz.service, so
- * the edit is memharden's drop-in), both on the arch profile; any other by
+ * the edit is memharden's drop-in), both on the arch profile; 'a' and 'g',
+ * OpenRC's /etc/conf.d/memcached on the alpine and gentoo profiles; any other by
  * its parity (even: debian's /etc/memcached.conf, odd: rhel's
  * /etc/sysconfig/memcached; the seeds use 'd' and 's'). Each input is planned
  * as a dry run (PLAN_DIFF) and as apply plans it (PLAN_WRITE), and these
@@ -124,7 +125,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
         if (make_dir("/etc") < 0 || make_dir("/etc/sysconfig") < 0 || make_dir("/etc/systemd") < 0 ||
             make_dir("/etc/systemd/system") < 0 || make_dir("/etc/systemd/system/memcached_fuzz.service.d") < 0 ||
             make_dir("/usr") < 0 || make_dir("/usr/lib") < 0 || make_dir("/usr/lib/systemd") < 0 ||
-            make_dir("/usr/lib/systemd/system") < 0) {
+            make_dir("/usr/lib/systemd/system") < 0 || make_dir("/etc/conf.d") < 0) {
                 fprintf(stderr, "memharden-fuzz: cannot make the directories of %s: %m\n", root);
                 abort();
         }
@@ -295,6 +296,10 @@ static const char *input_path(uint8_t kind) {
         if (kind == 'u' || kind == 'v') {
                 cur_profile = profile_by_name("arch");
                 return kind == 'u' ? UNIT_OWN : UNIT_VENDOR;
+        }
+        if (kind == 'a' || kind == 'g') {
+                cur_profile = profile_by_name(kind == 'a' ? "alpine" : "gentoo");
+                return cur_profile->config;
         }
         cur_profile = profile_by_name(kind % 2 == 0 ? "debian" : "rhel");
         return cur_profile->config;
