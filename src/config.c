@@ -290,7 +290,8 @@ int config_remove_temps(Config *c) {
         for (size_t i = 0; i < c->n_files; i++) {
                 _cleanup_close_ int dir_fd = -1;
                 _cleanup_free_ char *name = NULL;
-                int k = chase(c->root_fd, c->files[i].path, 0, &dir_fd, &name, NULL);
+                /* A file apply creates may be missing still, its temp files not. */
+                int k = chase(c->root_fd, c->files[i].path, CHASE_NONEXISTENT, &dir_fd, &name, NULL);
                 if (k >= 0)
                         k = remove_stale_temps_at(dir_fd, name);
                 if (k < 0 && r >= 0)
