@@ -20,9 +20,10 @@ typedef struct McArgPos {
         unsigned cluster; /* options sharing WORD ("-vl"): > 1 */
 } McArgPos;
 
-/* Appends the options of WORDS[FIRST, N) to OUT (every one on line LINE_OF[i]
+/* Appends the options of WORDS[0, N) to OUT (every one on line LINE_OF[i]
  * of its word, effective) and their places to *RET_POS (one per option, in
  * the same order). -EINVAL with *RET_BAD (the word) for an option memcached
- * does not know or one that lacks its value. */
+ * does not know or one that lacks its value; OUT then keeps what was
+ * appended before it, the caller's to free. */
 int mcargv_parse(char *const *words, size_t n, const unsigned *line_of, ArgList *out, McArgPos **ret_pos,
                  size_t *ret_bad);

@@ -201,8 +201,10 @@ static size_t env_source_of(const UnitData *d) {
                 return UNIT_NO_SOURCE;
         for (size_t j = 1; j < x->argc; j++)
                 words[j - 1] = x->argv[j].word;
-        if (mcargv_parse(words, x->argc - 1, lines, &args, &pos, NULL) < 0)
+        if (mcargv_parse(words, x->argc - 1, lines, &args, &pos, NULL) < 0) {
+                args_free(args.v, args.n); /* what it appended before the bad word */
                 return UNIT_NO_SOURCE;
+        }
         for (size_t i = 0; i < args.n && ok; i++)
                 if (args.v[i].letter && strchr(LISTEN_LETTERS, args.v[i].letter)) {
                         ok = from_env_in(x, pos[i].word + 1, &s) && from_env_in(x, pos[i].value + 1, &s);
