@@ -55,6 +55,15 @@ static const RcWord gentoo_command[] = {
         {},
 };
 
+/* What the OpenRC families share: conf.d files sourced by a shell, their
+ * init script and service, and units only where used. */
+#define OPENRC_CONFD                                                            \
+        .store = &store_confd, .unit_store = &store_unit, .units_when_used = true, \
+        .config = "/etc/conf.d/memcached", .instance_dir = "/etc/conf.d",       \
+        .instance_prefix = "memcached.", .instance_suffix = "",                 \
+        .lens = "Memharden_sysconfig.lns", .variable = "MISC_OPTS",             \
+        .init_script = "/etc/init.d/memcached", .rc_service = "memcached"
+
 static const Profile profiles[] = {
         {
                 .name = "debian",
@@ -105,36 +114,16 @@ static const Profile profiles[] = {
                  * memcached.NAME /etc/conf.d/memcached.NAME, which the
                  * init script sources once more. */
                 .name = "alpine",
-                .store = &store_confd,
-                .unit_store = &store_unit,
-                .units_when_used = true,
-                .config = "/etc/conf.d/memcached",
-                .instance_dir = "/etc/conf.d",
-                .instance_prefix = "memcached.",
-                .instance_suffix = "",
-                .lens = "Memharden_sysconfig.lns",
-                .variable = "MISC_OPTS",
+                OPENRC_CONFD,
                 .rc_command = alpine_command,
-                .init_script = "/etc/init.d/memcached",
-                .rc_service = "memcached",
         },
         {
                 .name = "gentoo",
-                .store = &store_confd,
-                .unit_store = &store_unit,
-                .units_when_used = true,
-                .config = "/etc/conf.d/memcached",
-                .instance_dir = "/etc/conf.d",
-                .instance_prefix = "memcached.",
-                .instance_suffix = "",
-                .lens = "Memharden_sysconfig.lns",
-                .variable = "MISC_OPTS",
+                OPENRC_CONFD,
                 .rc_command = gentoo_command,
                 /* Gentoo also ships a unit, which reads the file as its
                  * EnvironmentFile= and only MISC_OPTS from it. */
                 .unit = "memcached.service",
-                .init_script = "/etc/init.d/memcached",
-                .rc_service = "memcached",
         },
 };
 
