@@ -126,7 +126,10 @@ grep -q "udp-implicit" <<<"$OUT" || fail "the report lacks the finding (udp-impl
 step "the dnf action's command, as the plugin reads it"
 # post-transaction-actions splits each line at its first two ':' and runs
 # the rest with a shell, once per transaction; it substitutes $name and the
-# like, which the command does not use.
+# like, which the command does not use. This is done here as it does it:
+# Debian 12's own dnf-plugins-core (4.3.1) cannot run an action, since its
+# plugin calls libdnf.conf.ConfigParser_substitute, which Debian's libdnf
+# lacks (AttributeError; dnf logs it and completes the transaction).
 line=$(grep -v '^#' "$R/tmp/memharden.action" | grep .)
 [ "$(grep -c . <<<"$line")" = 1 ] || fail "the action file has more than one action"
 IFS=: read -r a_key a_state a_cmd <<<"$line"
