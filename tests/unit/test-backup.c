@@ -476,19 +476,26 @@ static Suite *backup_suite(void) {
 
         tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
         tcase_add_checked_fixture(tc, setup, teardown);
-        tcase_add_test(tc, test_create);
-        tcase_add_test(tc, test_list_and_load);
         tcase_add_test(tc, test_none);
-        tcase_add_test(tc, test_load_unknown);
-        tcase_add_test(tc, test_restore);
-        tcase_add_test(tc, test_restore_tampered);
-        tcase_add_test(tc, test_restore_tampered_second);
-        tcase_add_test(tc, test_restore_truncated_copy);
         tcase_add_test(tc, test_hostile_manifests);
         tcase_add_test(tc, test_reason_and_created);
         tcase_add_test(tc, test_incomplete_skipped);
         tcase_add_test(tc, test_stale_removed);
         tcase_add_test(tc, test_exists);
+        /* These create backups, which are always written owned by root: as
+         * another user (a package build) they are skipped. */
+        if (geteuid() == 0) {
+                tcase_add_test(tc, test_create);
+                tcase_add_test(tc, test_list_and_load);
+                tcase_add_test(tc, test_load_unknown);
+                tcase_add_test(tc, test_restore);
+                tcase_add_test(tc, test_restore_tampered);
+                tcase_add_test(tc, test_restore_tampered_second);
+                tcase_add_test(tc, test_restore_truncated_copy);
+                tcase_add_test(tc, test_incomplete_skipped);
+                tcase_add_test(tc, test_stale_removed);
+        } else
+                printf("test-backup: skipped test_create, test_list_and_load, test_load_unknown, test_restore, test_restore_tampered, test_restore_tampered_second, test_restore_truncated_copy, test_incomplete_skipped, test_stale_removed: a backup is written owned by root, which needs root\n");
         suite_add_tcase(s, tc);
         return s;
 }
