@@ -234,30 +234,15 @@ END_TEST
 
 /* ---- load ---- */
 
-static void put(const char *path, const char *text) {
-        char p[PATH_MAX];
-        int fd;
-
-        snprintf(p, sizeof p, "%s%s", root, path);
-        fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        ck_assert_int_ge(fd, 0);
-        ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t) strlen(text));
-        close(fd);
-}
-
-static void mkdirs(const char *path) {
-        char p[PATH_MAX];
-        snprintf(p, sizeof p, "%s%s", root, path);
-        ck_assert_int_eq(mkdir(p, 0755), 0);
-}
+TMPDIR_FILES(root)
 
 /* The main file, then every memcached.NAME in name order. */
 START_TEST(test_load) {
         _cleanup_(config_freep) Config *c = NULL;
         ErrorInfo e = {};
 
-        mkdirs("/etc");
-        mkdirs("/etc/conf.d");
+        mkdir_in_root("/etc");
+        mkdir_in_root("/etc/conf.d");
         put("/etc/conf.d/memcached", SHIPPED "UDPPORT=\"0\"\n");
         put("/etc/conf.d/memcached.b", "LISTENON=\"10.0.0.2\"\n");
         put("/etc/conf.d/memcached.a", "PORT=\"11212\"\n");
@@ -289,10 +274,10 @@ START_TEST(test_load_runlevel) {
         char path[PATH_MAX], want[PATH_MAX + 256];
         ErrorInfo e = {};
 
-        mkdirs("/etc");
-        mkdirs("/etc/conf.d");
-        mkdirs("/etc/runlevels");
-        mkdirs("/etc/runlevels/mine");
+        mkdir_in_root("/etc");
+        mkdir_in_root("/etc/conf.d");
+        mkdir_in_root("/etc/runlevels");
+        mkdir_in_root("/etc/runlevels/mine");
         put("/etc/conf.d/memcached", SHIPPED "UDPPORT=\"0\"\n");
         snprintf(path, sizeof path, "/etc/conf.d/%s", runlevel_cases[_i].file);
         put(path, "LISTENON=\"0.0.0.0\"\n");

@@ -281,22 +281,7 @@ END_TEST
 
 /* ---- load ---- */
 
-static void put(const char *path, const char *text) {
-        char p[PATH_MAX];
-        int fd;
-
-        snprintf(p, sizeof p, "%s%s", root, path);
-        fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        ck_assert_int_ge(fd, 0);
-        ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t) strlen(text));
-        close(fd);
-}
-
-static void mkdir_in_root(const char *path) {
-        char p[PATH_MAX];
-        snprintf(p, sizeof p, "%s%s", root, path);
-        ck_assert_int_eq(mkdir(p, 0755), 0);
-}
+TMPDIR_FILES(root)
 
 /* memcached.conf: the main config, then the instances in name order; files
  * that only look like instance configs are left alone. */

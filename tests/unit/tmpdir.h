@@ -13,7 +13,10 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define TMPDIR_FIXTURE(VAR)                                                                  \
         static char base[] = "/tmp/memharden-unit-XXXXXX";                                  \
@@ -36,4 +39,22 @@
                 struct stat st_;                                                             \
                 ck_assert_int_eq(nftw(VAR, rm_one, 16, FTW_DEPTH | FTW_PHYS), 0);            \
                 ck_assert_int_eq(lstat(VAR, &st_), -1);                                      \
+        }
+
+/* TEXT as the file PATH inside VAR, and the directory PATH inside VAR (its
+ * parent must exist): the roots the store tests build. */
+#define TMPDIR_FILES(VAR)                                                                    \
+        static void put(const char *path, const char *text) {                                \
+                char p_[PATH_MAX];                                                           \
+                int fd_;                                                                     \
+                snprintf(p_, sizeof p_, "%s%s", VAR, path);                                  \
+                fd_ = open(p_, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);               \
+                ck_assert_int_ge(fd_, 0);                                                    \
+                ck_assert_int_eq(write(fd_, text, strlen(text)), (ssize_t) strlen(text));     \
+                close(fd_);                                                                  \
+        }                                                                                    \
+        static void mkdir_in_root(const char *path) {                                        \
+                char p_[PATH_MAX];                                                           \
+                snprintf(p_, sizeof p_, "%s%s", VAR, path);                                  \
+                ck_assert_int_eq(mkdir(p_, 0755), 0);                                        \
         }
