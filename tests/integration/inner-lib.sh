@@ -35,3 +35,22 @@ running_pids() {
         done
         return 0
 }
+
+# expect_applied NAME PID0 PID1 BACKUPS0 BEFORE: after a hardening apply
+# (APPLY_RC) that restarted memcached from PID0 to PID1: exit 0, a new
+# process, no UDP reply, TCP set/get on 127.0.0.1, a new backup with its
+# manifest; the RESULT lines (NAME's) with the UDP reply BEFORE and after.
+expect_applied() {
+        local name=$1 pid0=$2 pid1=$3 backups0=$4 before=$5 after
+        [ "$APPLY_RC" = 0 ] || fail "apply exited $APPLY_RC"
+        [ "$pid1" != "$pid0" ] || fail "memcached was not restarted (pid $pid0)"
+        if after=$("$T/mcprobe" udp-stats "$PORT"); then
+                fail "UDP still answers after apply: $after"
+        fi
+        "$T/mcprobe" tcp-setget "$PORT" || fail "TCP set/get on 127.0.0.1 broken after apply"
+        [ "$(count_entries /var/backups/memharden)" -gt "$backups0" ] || fail "no new backup under /var/backups/memharden"
+        ls /var/backups/memharden/*/manifest.json >/dev/null || fail "backup without manifest.json"
+        echo "RESULT $name: before: $before"
+        echo "RESULT $name: after:  $after"
+        echo "RESULT $name: memcached pid $pid0 -> $pid1; $(cat /tmp/watch.out)"
+}

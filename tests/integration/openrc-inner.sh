@@ -161,20 +161,8 @@ backups0=$(count_entries /var/backups/memharden)
 watch_start
 apply --profile alpine
 watch_stop
-[ "$APPLY_RC" = 0 ] || fail "apply exited $APPLY_RC"
-pid1=$(daemon_pid)
-[ "$pid1" != "$pid0" ] || fail "memcached was not restarted (pid $pid0)"
 [ "$(rc_status memcached)" = 0 ] || fail "rc-service memcached status: not started"
-if after=$("$T/mcprobe" udp-stats "$PORT"); then
-        fail "UDP still answers after apply: $after"
-fi
-"$T/mcprobe" tcp-setget "$PORT" || fail "TCP set/get on 127.0.0.1 broken after apply"
-backups1=$(count_entries /var/backups/memharden)
-[ "$backups1" -gt "$backups0" ] || fail "no new backup under /var/backups/memharden"
-ls /var/backups/memharden/*/manifest.json >/dev/null || fail "backup without manifest.json"
-echo "RESULT openrc: before: $before"
-echo "RESULT openrc: after:  $after"
-echo "RESULT openrc: memcached pid $pid0 -> $pid1; $(cat /tmp/watch.out)"
+expect_applied openrc "$pid0" "$(daemon_pid)" "$backups0" "$before"
 
 step "the restart fails on the hardened config (UDPPORT=0) -> rollback, exit 4"
 cp "$T/exposed.confd" /etc/conf.d/memcached

@@ -47,19 +47,7 @@ apply
 sleep 0.3
 touch /tmp/watch.stop
 wait "$watcher" || true
-[ "$APPLY_RC" = 0 ] || fail "apply exited $APPLY_RC"
-pid1=$(cat /var/run/memcached.pid)
-[ "$pid1" != "$pid0" ] || fail "memcached was not restarted (pid $pid0)"
-if after=$("$T/mcprobe" udp-stats "$PORT"); then
-        fail "UDP still answers after apply: $after"
-fi
-"$T/mcprobe" tcp-setget "$PORT" || fail "TCP set/get on 127.0.0.1 broken after apply"
-backups1=$(count_entries /var/backups/memharden)
-[ "$backups1" -gt "$backups0" ] || fail "no new backup under /var/backups/memharden"
-ls /var/backups/memharden/*/manifest.json >/dev/null || fail "backup without manifest.json"
-echo "RESULT sysv: before: $before"
-echo "RESULT sysv: after:  $after"
-echo "RESULT sysv: memcached pid $pid0 -> $pid1; $(cat /tmp/watch.out)"
+expect_applied sysv "$pid0" "$(cat /var/run/memcached.pid)" "$backups0" "$before"
 
 step "scenario 4 (SysV): the restart fails on the hardened config -> rollback, exit 4"
 cp "$T/exposed.conf" /etc/memcached.conf
