@@ -82,7 +82,7 @@ static const char *control_char(const char *text, size_t size, unsigned *ret_lin
  * line the lens refuses is explained in memcached's terms where it can be
  * (config_diagnose.h). */
 static int parse_file(Config *c, ConfigFile *f, ErrorInfo *e) {
-        char in[NODE_MAX], err[NODE_MAX];
+        char in[NODE_MAX], err[NODE_MAX], why[512] = "the lens did not load";
         const char *bad;
         unsigned line;
 
@@ -100,6 +100,11 @@ static int parse_file(Config *c, ConfigFile *f, ErrorInfo *e) {
                 return -ENOMEM;
         if (aug_text_store(c->aug, c->profile->lens, in, f->node) >= 0)
                 return 0;
+        /* Taken now: every later call resets Augeas's error. */
+        if (aug_error(c->aug) != AUG_NOERROR) {
+                snprintf(why, sizeof why, "%s%s%s", aug_error_message(c->aug),
+                         aug_error_details(c->aug) ? ": " : "", aug_error_details(c->aug) ?: "");
+        }
         snprintf(err, sizeof err, "/augeas/text%s/error", f->node);
         if (aug_value(c->aug, err) || aug_match(c->aug, err, NULL) > 0)
                 return config_diagnose_refusal(c->aug, err, in,
@@ -110,9 +115,7 @@ static int parse_file(Config *c, ConfigFile *f, ErrorInfo *e) {
         /* No error record for the file: the lens itself did not load. */
         return error_set(e, -ELIBBAD, "load", c->profile->lens, 0,
                          "reinstall memharden, or point MEMHARDEN_LENS_DIR at its lenses",
-                         "%s%s%s (lens directory '%s')", aug_error_message(c->aug),
-                         aug_error_details(c->aug) ? ": " : "", aug_error_details(c->aug) ?: "",
-                         config_lens_dir());
+                         "%s (lens directory '%s')", why, config_lens_dir());
 }
 
 int config_add_store_file(Config *c, const struct ConfigStore *s, const char *path, const char *text,

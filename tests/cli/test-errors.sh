@@ -165,6 +165,15 @@ run check --json --root "$R"
 { expect_rc 3 && jq -e '.error.exit_code == 3 and (.error.message | contains("no such file"))' <<<"$OUT" >/dev/null ||
         fail "JSON error"; } && ok
 
+test_begin "a lens that is missing or broken: Augeas's own reason and the lens directory, exit 5"
+R=$(root debian-exposed); snapshot
+mkdir -p "$TMP/nolens" "$TMP/badlens"
+echo 'module Memharden_conf = let lns = garbage' >"$TMP/badlens/memharden_conf.aug"
+MEMHARDEN_LENS_DIR=$TMP/nolens run check --root "$R"
+expect_refused 5 "" && expect_message "cannot load 'Memharden_conf.lns': Lens not found: Can not find lens Memharden_conf.lns (lens directory '$TMP/nolens'); reinstall memharden, or point MEMHARDEN_LENS_DIR at its lenses" &&
+{ MEMHARDEN_LENS_DIR=$TMP/badlens run apply --root "$R"
+  expect_refused 5 "" && expect_err "Undefined variable garbage (lens directory '$TMP/badlens')"; } && ok
+
 test_begin "rollback with no backups, exit 3"
 R=$(root debian-exposed)
 run rollback --root "$R"
