@@ -50,5 +50,6 @@ dpkg_files() { dpkg-deb -c "$1" | awk '$1 !~ /^d/ { print $6 }' | norm_list; }
 # rpm_files RPM: the files and links of an RPM.
 rpm_files() { rpm -qp --qf '[%{FILEMODES:perms} %{FILENAMES}\n]' "$1" | awk '$1 !~ /^d/ { print $2 }' | norm_list; }
 
-# not_doc: the lists without each packager's own documentation directory.
-not_doc() { grep -v -E '^/usr/share/doc/memharden(-[^/]*)?/' || true; }
+# not_doc: the lists without each packager's own documentation and licence
+# directories.
+not_doc() { grep -v -E '^/usr/share/(doc|licenses)/memharden(-[^/]*)?/' || true; }

@@ -7,7 +7,7 @@
 # .deb ships (test-deb), besides each one's documentation and the dnf
 # action, the RPM's only file of its own.
 . "$(dirname "$0")/lib.sh"
-need rpmbuild rpm rpmlint dpkg-deb
+need rpmbuild rpm rpm2cpio cpio file eu-strip rpmlint dpkg-deb
 [ -s "$PKG_OUT/install.list" ] || fail "no install list from test-cmake-install"
 deb=$PKG_OUT/deb/memharden_${VERSION}_$(dpkg --print-architecture).deb
 [ -s "$deb" ] || fail "no $deb from test-deb"
@@ -47,6 +47,13 @@ diff -u "$PKG_OUT/install.list" "$TMP/rpm.shared" || fail "the RPM's files diffe
 dpkg_files "$deb" | not_doc >"$TMP/deb.shared"
 diff -u "$TMP/deb.shared" "$TMP/rpm.shared" || fail "the RPM's files differ from the .deb's"
 grep -qE '^/usr/share/doc/memharden(-[^/]*)?/README\.md$' "$TMP/rpm.list" || fail "no README.md in the RPM's documentation"
+grep -qE '^/usr/share/licenses/memharden(-[^/]*)?/LICENSE$' "$TMP/rpm.list" || fail "no %license LICENSE in the RPM"
+grep -qx /usr/share/man/man8/memharden.8 "$TMP/rpm.list" || fail "no man page in the RPM"
+
+step "stripped, its debugging information in -debuginfo, as Fedora builds it"
+ls "$TMP"/out/memharden-debuginfo-"$VERSION"-1.*.rpm >/dev/null || fail "no -debuginfo package"
+rpm2cpio "$rpm" | (mkdir "$TMP/x" && cd "$TMP/x" && cpio -id --quiet ./usr/sbin/memharden)
+file "$TMP/x/usr/sbin/memharden" | grep -q ', stripped' || fail "the RPM's memharden is not stripped: $(file "$TMP/x/usr/sbin/memharden")"
 
 step "its dependencies and the action's flags"
 requires=$(rpm -qp --requires "$rpm")
