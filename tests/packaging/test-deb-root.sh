@@ -7,13 +7,14 @@
 # memharden` and the bash completion when the package has them; `memharden
 # check --root` and `apply --dry-run --root` on the tests' fixtures; then
 # installing memcached fires the trigger, whose report is in apt's output;
-# the dnf action's command reports the same and never fails; once
-# hardened both stay quiet; a memharden that cannot check still fails no
+# a real dnf transaction (Debian's dnf and its post-transaction-actions
+# plugin) installing an RPM named memcached runs the RPM's action, which
+# reports the same and never fails; once hardened both stay quiet; a memharden that cannot check still fails no
 # transaction; and `apt-get remove memharden` leaves nothing of it behind
 # but its backups.
 . "$(dirname "$0")/lib.sh"
 [ "$(id -u)" = 0 ] || skip "needs root (mmdebstrap's root mode, chroot, namespaces)"
-need mmdebstrap unshare chroot dpkg-deb
+need mmdebstrap unshare chroot dpkg-deb rpmbuild
 arch=$(dpkg --print-architecture)
 deb=$PKG_OUT/deb/memharden_${VERSION}_$arch.deb
 [ -s "$deb" ] || fail "no $deb from test-deb"
@@ -21,11 +22,12 @@ deb=$PKG_OUT/deb/memharden_${VERSION}_$arch.deb
 # ---- the root, from the cache or made now ----
 step "a Debian 12 minbase root"
 # The packages the steps install, downloaded into the root's apt cache:
-# memharden's dependencies (from the .deb) and memcached.
+# memharden's dependencies (from the .deb), memcached, and dnf with its
+# plugins.
 deps=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/[(|].*//; s/[[:space:]]//g' | grep . | sort -u)
 mm_args=(--variant=minbase --include=man-db --skip=cleanup/apt
         --customize-hook='printf "#!/bin/sh\nexit 101\n" >"$1/usr/sbin/policy-rc.d"; chmod 755 "$1/usr/sbin/policy-rc.d"'
-        --customize-hook="chroot \"\$1\" apt-get install --download-only -y --no-install-recommends memcached $(echo $deps)"
+        --customize-hook="chroot \"\$1\" apt-get install --download-only -y --no-install-recommends memcached dnf dnf-plugins-core $(echo $deps)"
         bookworm)
 cache_dir=${MEMHARDEN_TEST_CACHE:-/var/cache/memharden-tests}
 key=$(printf '%s\n' "${mm_args[@]}" | sha256sum | cut -c1-16)
@@ -52,7 +54,28 @@ tar -C "$R" -xf "$cache"
 cp "$deb" "$R/tmp/"
 mkdir -p "$R/tmp/samples"
 cp -a "$FIXTURES/debian-exposed" "$FIXTURES/debian-hardened" "$FIXTURES/rhel-exposed" "$R/tmp/samples/"
-cp "$SRCDIR/packaging/rpm/memharden.action" "$R/tmp/"
+
+# A stand-in RPM named memcached for dnf to install: what the action looks
+# for is the package's name, and dnf's rpm database in the root is empty.
+mkdir -p "$TMP/rpm"
+cat >"$TMP/rpm/memcached.spec" <<'EOF'
+Name: memcached
+Version: 1.6.18
+Release: 1
+Summary: A stand-in for the tests of memharden's dnf action
+License: BSD-3-Clause
+BuildArch: noarch
+%description
+It installs one file, so that a transaction has memcached in it.
+%install
+mkdir -p %{buildroot}/usr/share/memcached-stand-in
+echo stand-in >%{buildroot}/usr/share/memcached-stand-in/README
+%files
+/usr/share/memcached-stand-in/README
+EOF
+rpmbuild --define "_topdir $TMP/rpm" --nodeps -bb "$TMP/rpm/memcached.spec" >"$TMP/rpm/build.log" 2>&1 ||
+        { cat "$TMP/rpm/build.log"; fail "rpmbuild of the stand-in memcached failed"; }
+cp "$TMP"/rpm/RPMS/noarch/memcached-1.6.18-1.noarch.rpm "$R/tmp/"
 
 # in_root CMD...: CMD in the root, its own mount, PID and network
 # namespaces (no network: every package comes from the root's apt cache).
@@ -123,21 +146,33 @@ grep -q "Processing triggers for memharden" <<<"$OUT" || fail "dpkg did not run 
 grep -q "memharden: memcached's configuration is not hardened:" <<<"$OUT" || fail "no report of memharden's in apt's output"
 grep -q "udp-implicit" <<<"$OUT" || fail "the report lacks the finding (udp-implicit)"
 
-step "the dnf action's command, as the plugin reads it"
-# post-transaction-actions splits each line at its first two ':' and runs
-# the rest with a shell, once per transaction; it substitutes $name and the
-# like, which the command does not use. This is done here as it does it:
-# Debian 12's own dnf-plugins-core (4.3.1) cannot run an action, since its
-# plugin calls libdnf.conf.ConfigParser_substitute, which Debian's libdnf
-# lacks (AttributeError; dnf logs it and completes the transaction).
-line=$(grep -v '^#' "$R/tmp/memharden.action" | grep .)
-[ "$(grep -c . <<<"$line")" = 1 ] || fail "the action file has more than one action"
-IFS=: read -r a_key a_state a_cmd <<<"$line"
-[ "$a_key" = memcached ] && [ "$a_state" = in ] || fail "the action is '$a_key:$a_state', not memcached:in"
-! grep -q '\$' <<<"$a_cmd" || fail "the action's command uses \$, which the plugin substitutes"
-run sh -c "$a_cmd"
+step "a dnf transaction with memcached runs the RPM's action"
+run apt-get install -y --no-install-recommends dnf dnf-plugins-core
+[ $RC = 0 ] || { show; fail "apt-get install dnf dnf-plugins-core failed"; }
+# The action where the RPM puts it, as the RPM has it.
+install -D -m 0644 "$SRCDIR/packaging/rpm/memharden.action" \
+        "$R/etc/dnf/plugins/post-transaction-actions.d/memharden.action"
+# Debian 12's plugin (dnf-plugins-core 4.3.1) calls the static method
+# libdnf.conf.ConfigParser.substitute by the name older SWIG gave it,
+# ConfigParser_substitute, which Debian's libdnf (built with SWIG 4.1) does
+# not have: without this alias the plugin raises AttributeError and runs
+# no action at all. The alias is the same function; nothing else changes.
+cat >"$R/usr/lib/python3/dist-packages/dnf-plugins/memharden_test_swig_name.py" <<'EOF'
+import libdnf.conf
+if not hasattr(libdnf.conf, "ConfigParser_substitute"):
+    libdnf.conf.ConfigParser_substitute = libdnf.conf.ConfigParser.substitute
+EOF
+# dnf VERB: VERB the stand-in from the command line; no repository, no
+# signature (the stand-in is not signed), no local-repository plugin.
+dnf() {
+        run dnf -y --nogpgcheck --disableplugin=local --setopt=reposdir=/nonexistent --releasever=12 \
+                "$1" /tmp/memcached-1.6.18-1.noarch.rpm
+}
+dnf install
 show
-[ $RC = 0 ] && grep -q "udp-implicit" <<<"$OUT" || fail "the action: exit $RC, or no finding"
+[ $RC = 0 ] || fail "dnf install: exit $RC"
+grep -q "post-transaction-actions: memharden: memcached's configuration is not hardened" <<<"$OUT" &&
+        grep -q "udp-implicit" <<<"$OUT" || fail "no report of memharden's in dnf's output"
 
 step "once hardened, both stay quiet"
 run memharden apply --no-restart
@@ -146,8 +181,9 @@ backups=$(ls "$R/var/backups/memharden")
 [ -n "$backups" ] || fail "apply made no backup"
 run memharden check -q
 [ $RC = 0 ] && [ -z "$OUT" ] || fail "check -q after apply: exit $RC: $OUT"
-run sh -c "$a_cmd"
-[ $RC = 0 ] && [ -z "$OUT" ] || fail "the action after apply: exit $RC: $OUT"
+dnf reinstall
+[ $RC = 0 ] || { show; fail "dnf reinstall: exit $RC"; }
+! grep -q "memharden" <<<"$OUT" || { show; fail "the action reported on a hardened memcached"; }
 run apt-get install -y --reinstall memcached
 [ $RC = 0 ] || { show; fail "reinstalling memcached failed"; }
 grep -q "Processing triggers for memharden" <<<"$OUT" || fail "dpkg did not run memharden's trigger"
@@ -159,8 +195,10 @@ run apt-get install -y --reinstall memcached
 show
 [ $RC = 0 ] || fail "the package transaction failed with a broken memharden"
 grep -q "memharden: cannot check memcached's configuration (exit 5)" <<<"$OUT" || fail "no word of the failed check"
-run sh -c "$a_cmd"
-[ $RC = 0 ] || fail "the action failed with a broken memharden: exit $RC"
+dnf reinstall
+show
+[ $RC = 0 ] || fail "the dnf transaction failed with a broken memharden: exit $RC"
+grep -q "post-transaction-actions: memharden: cannot check memcached's configuration (exit 5)" <<<"$OUT" || fail "no word of the failed check from dnf"
 mv "$R/usr/share/memharden/lenses.away" "$R/usr/share/memharden/lenses"
 
 step "removing memcached: the trigger stays quiet"
