@@ -78,6 +78,12 @@ int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_c
         int installed, r;
 
         r = context_profile(c, &p, &e);
+        if (r == -EPROTONOSUPPORT && profile_memcached_installed(NULL, c->root) == 0) {
+                /* A family memharden does not know, and none of memcached's
+                 * files where any family puts them: nothing to judge. */
+                set_not_installed(report, ret_config, NULL, ret_profile);
+                return 0;
+        }
         if (r < 0)
                 return command_fail(c, report, EXIT_INPUT, r, &e);
         report->profile = p->name;

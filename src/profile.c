@@ -302,7 +302,9 @@ int profile_memcached_installed(const Profile *p, const char *root) {
         r = root_open(root, &root_fd);
         if (r < 0)
                 return r;
-        r = p->config ? config_in(root_fd, p->config) : 0;
+        r = p && p->config ? config_in(root_fd, p->config) : 0;
+        for (size_t i = 0; !p && i < ELEMENTSOF(profiles) && r == 0; i++)
+                r = profiles[i].config ? config_in(root_fd, profiles[i].config) : 0;
         for (size_t i = 0; i < ELEMENTSOF(daemon_paths) && r == 0; i++)
                 r = binary_in(root_fd, daemon_paths[i]);
         return r;

@@ -86,7 +86,8 @@ int profile_unit_name(const Profile *p, const char *instance, char **ret);
  * error to report, not an absence), or memcached's binary does, where the
  * families' packages put it. 1 or 0, or a negative errno. A family whose
  * store is its units (arch) has no config file: its caller also asks
- * whether any unit was found. */
+ * whether any unit was found. A NULL P asks of every family's files: for a
+ * root whose family is unknown. */
 int profile_memcached_installed(const Profile *p, const char *root);
 
 /* "debian|rhel|suse|arch|alpine|gentoo", for messages. */

@@ -98,6 +98,21 @@ run check --root "$R"; { expect_rc 3 && expect_err "no such file" || fail "dangl
 { R=$(bare rhel); ln -s "$TMP/nowhere" "$R/etc/sysconfig"; run check --root "$R"; expect_rc 3 || fail "/etc/sysconfig out of the root"; } &&
 ok
 
+test_begin "a family memharden does not know: nothing of memcached is not installed (exit 0); its binary or any family's config is exit 3"
+for id in freebsd ""; do
+        R=$(bare "$id"); [ -n "$id" ] || rm "$R/etc/os-release"
+        run check --root "$R"
+        { expect_rc 0 && [ "$OUT" = "$NOT_INSTALLED" ] || fail "'$id': check"; } || break
+        run apply --json --root "$R"
+        { expect_rc 0 && jq -e '.installed == false and .profile == null and .changed == false' <<<"$OUT" >/dev/null ||
+                fail "'$id': apply JSON"; } || break
+done &&
+for f in /usr/sbin/memcached /etc/memcached.conf /etc/sysconfig/memcached /etc/conf.d/memcached; do
+        R=$(bare freebsd); mkdir -p "$R${f%/*}"; : >"$R$f"
+        run check --root "$R"
+        { expect_rc 3 && expect_err "is of none of the Debian, RHEL" || fail "with $f"; } || break
+done && ok
+
 test_begin "a config without a binary is judged as before (an image with memcached elsewhere)"
 R=$(root debian-exposed)
 run check --root "$R"
