@@ -62,6 +62,7 @@ void service_report_init(ServiceReport *r, const ServiceManagerOps *m) {
         r->manager = m;
         r->udp_sockets = -1;
         r->stats_udpport = -1;
+        r->cache_items = r->cache_bytes = -1;
         r->restart_ms = -1;
 }
 
@@ -125,6 +126,8 @@ struct json_object *service_report_to_json(const ServiceReport *r) {
         json_object_object_add(o, "bad_listeners", json_strv(r->bad_listeners, r->n_bad_listeners));
         json_object_object_add(o, "stats_udpport",
                                r->stats_udpport >= 0 ? json_object_new_int64(r->stats_udpport) : NULL);
+        json_object_object_add(o, "cache_items", r->cache_items >= 0 ? json_object_new_int64(r->cache_items) : NULL);
+        json_object_object_add(o, "cache_bytes", r->cache_bytes >= 0 ? json_object_new_int64(r->cache_bytes) : NULL);
         json_object_object_add(o, "stats_inter", json_string_or_null(r->stats_inter));
         json_object_object_add(o, "verified", json_object_new_boolean(r->verified));
         json_object_object_add(o, "live_hardened", json_object_new_boolean(r->live_hardened));

@@ -47,6 +47,7 @@ typedef struct ServiceReport {
         size_t n_bad_listeners;
         long stats_udpport;          /* from `stats settings`, -1 unknown */
         char *stats_inter;           /* from `stats settings`, NULL unknown */
+        long cache_items, cache_bytes; /* from `stats`: curr_items and bytes, -1 unknown */
         bool verified;               /* the socket check ran and found the daemon's sockets */
         bool live_hardened;          /* verified, no UDP socket, every listener allowed */
         LiveState live_state;        /* the same, with "could not verify" told apart */
@@ -75,7 +76,7 @@ int service_report_note(ServiceReport *r, const char *fmt, ...) __attribute__((f
 /* New reference: {"manager","unit","restarted","was_active","active",
  * "active_state","sub_state","result","main_pid_before","main_pid_after",
  * "udp_sockets","listeners":[...],"bad_listeners":[...],"stats_udpport",
- * "stats_inter","verified","live_hardened","live_state","unix_socket",
+ * "stats_inter","cache_items","cache_bytes","verified","live_hardened","live_state","unix_socket",
  * "restart_ms","message","output"}; unknown values are null. NULL on OOM. */
 struct json_object *service_report_to_json(const ServiceReport *r);
 

@@ -149,6 +149,9 @@ static int read_settings(const VerifySocket *socks, size_t n, ServiceReport *r) 
         r->stats_udpport = udpport;
         free(r->stats_inter);
         r->stats_inter = TAKE_PTR(inter);
+        /* What a restart would drop; not knowing it judges nothing. */
+        if (verify_query_cache(socks, n, STATS_TIMEOUT_MS, &r->cache_items, &r->cache_bytes) < 0)
+                r->cache_items = r->cache_bytes = -1;
         if (udpport > 0)
                 service_report_set_live(r, LIVE_EXPOSED);
         return 0;

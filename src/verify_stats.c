@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -144,8 +145,9 @@ static int send_all(int fd, const char *data, size_t size, long deadline) {
         return 0;
 }
 
-/* The reply, up to its "END" line or an error, NUL-terminated. */
-static int recv_reply(int fd, long deadline, char **ret) {
+/* The reply, up to its last line (END: "END\r\n", else any "\r\n") or an
+ * error, NUL-terminated. */
+static int recv_reply(int fd, long deadline, const char *end, char **ret) {
         _cleanup_free_ char *buf = NULL;
         size_t have = 0;
         int r;
@@ -168,7 +170,7 @@ static int recv_reply(int fd, long deadline, char **ret) {
                         return -ECONNRESET;
                 have += (size_t) k;
                 buf[have] = '\0';
-                if ((have >= 5 && strcmp(buf + have - 5, "END\r\n") == 0) ||
+                if ((have >= strlen(end) && strcmp(buf + have - strlen(end), end) == 0) ||
                     strstr(buf, "ERROR"))
                         break;
                 if (have >= STATS_REPLY_MAX)
@@ -178,28 +180,24 @@ static int recv_reply(int fd, long deadline, char **ret) {
         return 0;
 }
 
-static int query_one(const struct sockaddr_storage *ss, socklen_t len, unsigned timeout_ms,
-                     long *ret_udpport, char **ret_inter) {
-        static const char request[] = "stats settings\r\n";
+int verify_tcp_request(const struct sockaddr_storage *ss, socklen_t len, const char *request, const char *end,
+                       unsigned timeout_ms, char **ret) {
         _cleanup_close_ int fd = -1;
-        _cleanup_free_ char *buf = NULL;
         long deadline = now_ms() + (long) timeout_ms;
         int r;
 
         r = stats_connect(ss, len, deadline, &fd);
         if (r < 0)
                 return r;
-        r = send_all(fd, request, sizeof request - 1, deadline);
+        r = send_all(fd, request, strlen(request), deadline);
         if (r < 0)
                 return r;
-        r = recv_reply(fd, deadline, &buf);
-        if (r < 0)
-                return r;
-        return verify_parse_stats(buf, ret_udpport, ret_inter);
+        return recv_reply(fd, deadline, end, ret);
 }
 
-int verify_query_stats(const VerifySocket *s, size_t n, unsigned timeout_ms,
-                       long *ret_udpport, char **ret_inter) {
+/* REQUEST to the first TCP listener of S we may ask, loopback first; its
+ * reply in RET. -ENOENT when there is no such listener. */
+static int query(const VerifySocket *s, size_t n, const char *request, unsigned timeout_ms, char **ret) {
         int r = -ENOENT;
 
         for (int want = 0; want <= 1; want++)
@@ -210,9 +208,54 @@ int verify_query_stats(const VerifySocket *s, size_t n, unsigned timeout_ms,
 
                         if (!stats_target(&s[i], &ss, &len, &rank) || rank != want)
                                 continue;
-                        r = query_one(&ss, len, timeout_ms, ret_udpport, ret_inter);
+                        r = verify_tcp_request(&ss, len, request, "END\r\n", timeout_ms, ret);
                         if (r >= 0)
                                 return 0;
                 }
         return r;
+}
+
+int verify_query_stats(const VerifySocket *s, size_t n, unsigned timeout_ms,
+                       long *ret_udpport, char **ret_inter) {
+        _cleanup_free_ char *buf = NULL;
+        int r = query(s, n, "stats settings\r\n", timeout_ms, &buf);
+
+        return r < 0 ? r : verify_parse_stats(buf, ret_udpport, ret_inter);
+}
+
+int verify_parse_cache(const char *text, long *ret_items, long *ret_bytes) {
+        long items = -1, bytes = -1;
+
+        FOREACH_LINE(l, text) {
+                _cleanup_free_ char *line = strndup(l.start, l.len);
+                long *to = NULL;
+                size_t skip = 0;
+
+                if (!line)
+                        return -ENOMEM;
+                line[strcspn(line, "\r")] = '\0';
+                if (strcmp(line, "END") == 0) {
+                        if (items < 0 || bytes < 0)
+                                return -EBADMSG;
+                        *ret_items = items;
+                        *ret_bytes = bytes;
+                        return 0;
+                }
+                if (strncmp(line, "STAT curr_items ", 16) == 0)
+                        to = &items, skip = 16;
+                else if (strncmp(line, "STAT bytes ", 11) == 0)
+                        to = &bytes, skip = 11;
+                else if (strncmp(line, "STAT ", 5) != 0)
+                        return -EBADMSG;
+                if (to && safe_atol(line + skip, 0, LONG_MAX, to) < 0)
+                        return -EBADMSG;
+        }
+        return -EBADMSG;
+}
+
+int verify_query_cache(const VerifySocket *s, size_t n, unsigned timeout_ms, long *ret_items, long *ret_bytes) {
+        _cleanup_free_ char *buf = NULL;
+        int r = query(s, n, "stats\r\n", timeout_ms, &buf);
+
+        return r < 0 ? r : verify_parse_cache(buf, ret_items, ret_bytes);
 }

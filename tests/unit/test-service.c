@@ -426,6 +426,7 @@ START_TEST(test_report_json_keys) {
         static const char *const keys[] = {
                 "manager", "unit", "restarted", "was_active", "active", "need_reload", "active_state", "sub_state", "result",
                 "main_pid_before", "main_pid_after", "udp_sockets", "listeners", "bad_listeners", "stats_udpport",
+                "cache_items", "cache_bytes",
                 "stats_inter", "verified", "live_hardened", "live_state", "unix_socket", "restart_ms", "message",
                 "output",
         };

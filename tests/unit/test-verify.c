@@ -83,6 +83,25 @@ START_TEST(test_parse_stats) {
 }
 END_TEST
 
+START_TEST(test_parse_cache) {
+        long items = 7, bytes = 7;
+
+        ck_assert_int_eq(verify_parse_cache("STAT pid 1\r\nSTAT curr_items 1200\r\nSTAT bytes 3145728\r\n"
+                                            "STAT evictions 0\r\nEND\r\n", &items, &bytes), 0);
+        ck_assert_int_eq(items, 1200);
+        ck_assert_int_eq(bytes, 3145728);
+        items = bytes = 7;
+        /* Both or nothing; truncated, errors and garbage rejected, outputs untouched. */
+        ck_assert_int_eq(verify_parse_cache("STAT curr_items 1\r\nEND\r\n", &items, &bytes), -EBADMSG);
+        ck_assert_int_eq(verify_parse_cache("STAT curr_items 1\r\nSTAT bytes 2\r\n", &items, &bytes), -EBADMSG);
+        ck_assert_int_eq(verify_parse_cache("ERROR\r\n", &items, &bytes), -EBADMSG);
+        ck_assert_int_eq(verify_parse_cache("STAT curr_items -1\r\nSTAT bytes 2\r\nEND\r\n", &items, &bytes),
+                         -EBADMSG);
+        ck_assert_int_eq(items, 7);
+        ck_assert_int_eq(bytes, 7);
+}
+END_TEST
+
 START_TEST(test_socket_to_string) {
         VerifySocket a = v4(IPPROTO_TCP, "127.0.0.1", 11211), b = v6(IPPROTO_TCP, "::1", 11211);
         _cleanup_free_ char *sa = verify_socket_to_string(&a), *sb = verify_socket_to_string(&b);
@@ -614,6 +633,7 @@ static Suite *verify_suite(void) {
         tcase_set_timeout(tc, 30);
         tcase_add_test(tc, test_parse_socket_link);
         tcase_add_test(tc, test_parse_stats);
+        tcase_add_test(tc, test_parse_cache);
         tcase_add_test(tc, test_socket_to_string);
         tcase_add_test(tc, test_judge);
         tcase_add_test(tc, test_live_sockets);
