@@ -26,6 +26,10 @@ static const Command commands[] = {
           "restore the newest (or the named) backup byte for byte and restart memcached" },
         { "backups", cmd_backups, OPT_ROOT | OPT_JSON | OPT_QUIET, 0, NULL, NULL, NULL,
           "list the backups that rollback can restore" },
+        { "probe", cmd_probe, OPT_JSON | OPT_QUIET, 16, "ADDR",
+          "an address of this host, ADDR[:PORT] or [IPV6]:PORT (default: where memcached listens, and loopback)",
+          "127.0.0.1:11211",
+          "send memcached's 15-byte UDP stats request to this host's listeners; exit 0 if none replies, 1 if one does" },
         { "help", cmd_help, 0, 1, "COMMAND", "the command to describe", "apply",
           "show help for memharden or one command" },
 };
@@ -108,7 +112,7 @@ const char *cli_usage(const Command *cmd, char *buf, size_t size) {
         size_t n = (size_t) snprintf(buf, size, "%s", cmd->name);
 
         if (cmd->arg && n < size)
-                n += (size_t) snprintf(buf + n, size - n, " [%s]", cmd->arg);
+                n += (size_t) snprintf(buf + n, size - n, " [%s]%s", cmd->arg, cmd->max_args > 1 ? "..." : "");
         for (size_t i = 0; i < ELEMENTSOF(option_bits) && n < size; i++) {
                 char word[128];
 

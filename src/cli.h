@@ -93,6 +93,7 @@ int cmd_check(const Context *c);
 int cmd_apply(const Context *c);
 int cmd_rollback(const Context *c);
 int cmd_backups(const Context *c);
+int cmd_probe(const Context *c);
 
 /* Shared by the handlers (command.c). */
 int context_profile(const Context *c, const Profile **ret, ErrorInfo *e);

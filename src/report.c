@@ -7,6 +7,7 @@
 
 #include "cleanup.h"
 #include "json-util.h"
+#include "report_probe.h"
 #include "util.h"
 
 void report_done(Report *r) {
@@ -25,6 +26,9 @@ void report_done(Report *r) {
                         service_report_done(&f->service);
         }
         free(r->files);
+        free(r->probes);
+        free(r->before);
+        free(r->after);
         free(r->backup_id);
         free(r->undo_backup_id);
         free(r->error);
@@ -96,9 +100,15 @@ static void print_changes(const Report *r, FILE *out, FILE *err, bool quiet) {
                                 fprintf(err, "%s: restored from %s\n", f->path, f->backup ?: "-");
                 else
                         fprintf(err, "%s: changed, backup %s\n", f->path, f->backup ?: "-");
+                if (f->has_drop)
+                        fprintf(err, "%s: %s drops %ld item%s (%.1f MiB) from the cache\n", f->path,
+                                r->dry_run ? "a restart" : "the restart", f->drop_items,
+                                f->drop_items == 1 ? "" : "s", (double) f->drop_bytes / (1024 * 1024));
                 if (f->has_service)
                         service_report_print(err, &f->service);
         }
+        if (r->n_before > 0)
+                probe_amplification_print(err, r->before, r->n_before, r->after, r->n_after);
         if (r->undo_backup_id)
                 fprintf(err, "the replaced files are kept as backup %s: 'memharden rollback %s' undoes this\n",
                         r->undo_backup_id, r->undo_backup_id);
@@ -107,7 +117,10 @@ static void print_changes(const Report *r, FILE *out, FILE *err, bool quiet) {
 void report_print_text(const Report *r, FILE *out, FILE *err, bool quiet) {
         size_t findings = print_findings(r, out, err, quiet);
 
-        if (strcmp(r->command, "check") == 0)
+        if (strcmp(r->command, "probe") == 0) {
+                for (size_t i = 0; !quiet && i < r->n_probes; i++)
+                        probe_result_print(out, &r->probes[i]);
+        } else if (strcmp(r->command, "check") == 0)
                 print_check(r, out, quiet, findings);
         else
                 print_changes(r, out, err, quiet);
@@ -221,6 +234,19 @@ int report_print_json(const Report *r, FILE *out) {
         /* "service" is the main config's daemon; "services" has every instance. */
         json_object_object_add(root, "service", first_service ? json_object_get(first_service) : NULL);
         json_object_object_add(root, "services", TAKE_PTR(services));
+        if (strcmp(r->command, "probe") == 0) {
+                json_object *probes = json_object_new_array();
+                if (!probes)
+                        return -ENOMEM;
+                for (size_t i = 0; i < r->n_probes; i++)
+                        json_object_array_add(probes, probe_result_to_json(&r->probes[i]));
+                json_object_object_add(root, "probes", probes);
+        }
+        if (strcmp(r->command, "apply") == 0)
+                json_object_object_add(root, "amplification",
+                                       r->n_before > 0 ? probe_amplification_to_json(r->before, r->n_before, r->after,
+                                                                                     r->n_after)
+                                                       : NULL);
         if (r->error) {
                 json_object *e = json_object_new_object();
                 json_object_object_add(e, "message", json_object_new_string(r->error));

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "policy.h"
+#include "probe.h"
 #include "service.h"
 
 typedef struct FileResult {
@@ -28,6 +29,8 @@ typedef struct FileResult {
         PolicyResult policy; /* findings and edits, from the file as read */
         bool has_service;
         ServiceReport service;
+        bool has_drop;       /* apply: its daemon's cache before the restart is known: */
+        long drop_items, drop_bytes; /* what the restart drops */
 } FileResult;
 
 typedef struct Report {
@@ -43,6 +46,12 @@ typedef struct Report {
         size_t n_files;
         bool rolled_back;    /* apply: the restart failed and the old files are back */
         char *undo_backup_id; /* rollback: the backup of what it replaced */
+        ProbeResult *probes; /* probe: one per target */
+        size_t n_probes;
+        /* apply: the probe before the restart and after it (n_before 0:
+         * none made), the same targets. */
+        ProbeResult *before, *after;
+        size_t n_before, n_after;
         char *error;         /* the one error message, when the command failed */
         int exit_code;
 } Report;
