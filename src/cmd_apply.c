@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply_measure.h"
 #include "backup.h"
 #include "cli.h"
 #include "config.h"
@@ -156,6 +157,7 @@ int cmd_apply(const Context *c) {
         Report report = { .command = "apply", .root = c->root, .dry_run = c->dry_run };
         _cleanup_(config_freep) Config *config = NULL;
         _cleanup_(backup_freep) Backup *backup = NULL;
+        _cleanup_(apply_measure_done) ApplyMeasure measure = {};
         _cleanup_close_ int lock = -1;
         ErrorInfo e = {};
         const Profile *p;
@@ -164,6 +166,8 @@ int cmd_apply(const Context *c) {
         code = command_plan(c, c->dry_run ? PLAN_DIFF : PLAN_WRITE, &report, &config, &p);
         if (code > 0)
                 return code;
+        if (c->dry_run && !report.not_installed)
+                apply_measure_before(c, p, config, &report, &measure); /* what a restart would drop */
         if (c->dry_run || !report.changed) /* also where memcached is not installed */
                 return command_finish(c, &report); /* nothing to write: no lock, no file touched */
 
@@ -186,6 +190,7 @@ int cmd_apply(const Context *c) {
         if (!report.changed)
                 return command_finish(c, &report);
 
+        apply_measure_before(c, p, config, &report, &measure);
         r = back_up(c, config, &report, &backup, &e);
         if (r < 0)
                 return command_fail(c, &report, EXIT_RUNTIME, r, &e);
@@ -200,5 +205,7 @@ int cmd_apply(const Context *c) {
         r = restart(c, p, backup, &report, &e);
         if (r < 0) /* the whole report too: it says what was restored and restarted */
                 command_set_error(&report, report.rolled_back ? EXIT_ROLLED_BACK : EXIT_RUNTIME, r, &e);
+        else
+                apply_measure_after(&measure, &report);
         return command_finish(c, &report);
 }

@@ -17,7 +17,7 @@
 #include "cli.h"
 #include "service_manager.h"
 
-#define ARGS_MAX 16
+#define ARGS_MAX 24
 
 /* A valid value for each option that takes one (NULL: a flag). Every option
  * of the table must be here, so a new option is tested from its first row. */
@@ -264,7 +264,8 @@ END_TEST
 
 START_TEST(test_too_many_arguments) {
         const Command *want = command_at(_i), *cmd;
-        static const char *const words[] = { "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7" };
+        static const char *const words[] = { "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9",
+                                             "a10", "a11", "a12", "a13", "a14", "a15", "a16", "a17" };
         char *argv[ARGS_MAX] = { (char *) "memharden", (char *) want->name };
         char expect[256];
         Capture cap;
