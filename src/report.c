@@ -100,14 +100,18 @@ static void print_changes(const Report *r, FILE *out, FILE *err, bool quiet) {
                                 fprintf(err, "%s: restored from %s\n", f->path, f->backup ?: "-");
                 else
                         fprintf(err, "%s: changed, backup %s\n", f->path, f->backup ?: "-");
-                if (f->has_drop)
+                if (f->has_drop && f->drop_bytes < 1024 * 1024)
+                        fprintf(err, "%s: %s drops %ld item%s (%ld bytes) from the cache\n", f->path,
+                                r->dry_run ? "a restart" : "the restart", f->drop_items,
+                                f->drop_items == 1 ? "" : "s", f->drop_bytes);
+                else if (f->has_drop)
                         fprintf(err, "%s: %s drops %ld item%s (%.1f MiB) from the cache\n", f->path,
                                 r->dry_run ? "a restart" : "the restart", f->drop_items,
                                 f->drop_items == 1 ? "" : "s", (double) f->drop_bytes / (1024 * 1024));
                 if (f->has_service)
                         service_report_print(err, &f->service);
         }
-        if (r->n_before > 0)
+        if (r->n_before > 0 && r->n_after > 0) /* none after a failed restart: the old settings are back */
                 probe_amplification_print(err, r->before, r->n_before, r->after, r->n_after);
         if (r->undo_backup_id)
                 fprintf(err, "the replaced files are kept as backup %s: 'memharden rollback %s' undoes this\n",

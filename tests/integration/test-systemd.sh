@@ -1,8 +1,11 @@
 #!/bin/bash
 # Scenarios 2, 5 and 4 on the systemd path: a Debian system booted with
 # systemd-nspawn (private network) from an overlay of this machine.
-#   2: memcached exposed; `memharden apply` restarts it over D-Bus: new
-#      MainPID, no UDP reply, TCP working on 127.0.0.1, a backup.
+#   2: memcached exposed; `memharden probe` sees the oracle's amplified
+#      reply and refuses a non-local address; `memharden apply` restarts it
+#      over D-Bus: new MainPID, no UDP reply, TCP working on 127.0.0.1, a
+#      backup, the amplification before and after and the dropped item in
+#      its report; probe then gets no reply.
 #   5: a stopped memcached stays stopped; the output says so.
 #   4: a drop-in makes the start fail once the config has -U 0: apply puts the
 #      old config back byte for byte, memcached runs again on it, exit 4.
@@ -15,9 +18,33 @@ machine_boot
 step "scenario 2: memcached.service exposed (-l 0.0.0.0 -U $PORT)"
 machine_start_exposed
 backups0=$(count_entries "$ROOTFS/var/backups/memharden")
+# memharden probe against the oracle's probe: both see an amplified reply
+# (the reply sizes vary by a few bytes with the counters in it).
+probe_rc=0
+in_machine "$T/memharden" probe --json >"$IT_DIR/probe.json" 2>&1 || probe_rc=$?
+[ "$probe_rc" = 1 ] || { cat "$IT_DIR/probe.json"; fail "probe exited $probe_rc on the exposed memcached, expected 1"; }
+oracle_bytes=$(sed -n 's/.*reply \([0-9]*\) bytes.*/\1/p' <<<"$BEFORE")
+jq -e --argjson o "$oracle_bytes" '[.probes[] | select(.address == "127.0.0.1" and .port == '"$PORT"')][0] |
+        .reply_bytes > $o - 40 and .reply_bytes < $o + 40 and .factor > 100 and .tcp' "$IT_DIR/probe.json" >/dev/null ||
+        { cat "$IT_DIR/probe.json"; fail "probe's reply on 127.0.0.1:$PORT is not the oracle's ($oracle_bytes bytes)"; }
+in_machine "$T/memharden" probe 192.0.2.1 >/dev/null 2>"$IT_DIR/probe.err" && fail "probe took a non-local address"
+grep -q "not an address of this host" "$IT_DIR/probe.err" || fail "probe's refusal: $(cat "$IT_DIR/probe.err")"
+echo "probe: $(jq -c '[.probes[] | select(.datagrams > 0)]' "$IT_DIR/probe.json")"
+# One item in the cache, for the restart to drop.
+in_machine "$T/mcprobe" tcp-setget "$PORT" >/dev/null || fail "TCP set/get on the exposed memcached"
+in_machine "$T/memharden" apply --dry-run >"$IT_DIR/dry.out" 2>&1 || fail "apply --dry-run failed"
+grep -Eq "a restart drops 1 item \([0-9]+ bytes\) from the cache" "$IT_DIR/dry.out" ||
+        { cat "$IT_DIR/dry.out"; fail "the dry run does not say what a restart drops"; }
 
 machine_apply_watched
 [ "$APPLY_RC" = 0 ] || fail "apply exited $APPLY_RC"
+grep -Eq '^amplification: [0-9.]+x before \([0-9]+ bytes back for 15 to 127\.0\.0\.1:'"$PORT"'\), no reply after$' "$IT_DIR/apply.out" ||
+        fail "apply does not report the amplification before and after"
+grep -Eq "the restart drops 1 item \([0-9]+ bytes\) from the cache" "$IT_DIR/apply.out" || fail "apply does not report what the restart drops"
+probe_rc=0
+in_machine "$T/memharden" probe >"$IT_DIR/probe.out" 2>&1 || probe_rc=$?
+[ "$probe_rc" = 0 ] && grep -q "^127.0.0.1:$PORT: UDP no reply; TCP: version " "$IT_DIR/probe.out" ||
+        { cat "$IT_DIR/probe.out"; fail "probe after apply: exit $probe_rc"; }
 pid1=$(main_pid)
 [ "$pid1" != 0 ] && [ "$pid1" != "$PID0" ] || fail "MainPID did not change ($PID0 -> $pid1)"
 [ "$(in_machine systemctl is-active memcached.service)" = active ] || fail "memcached.service is not active"
