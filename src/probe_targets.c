@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,13 +52,56 @@ static void add_port(Targets *t, int port) {
                 t->ports[t->n_ports++] = port;
 }
 
-/* HOST (a literal; names and "*" are reached through loopback) at PORT. */
+static void freeifaddrsp(struct ifaddrs **p) {
+        if (*p)
+                freeifaddrs(*p);
+}
+
+/* A wildcard listens on every address of FAMILY (AF_UNSPEC: both): each
+ * interface's, at PORT. */
+static int add_every_address(Targets *t, int family, int port) {
+        _cleanup_(freeifaddrsp) struct ifaddrs *list = NULL;
+
+        if (getifaddrs(&list) < 0)
+                return -errno;
+        for (const struct ifaddrs *i = list; i; i = i->ifa_next) {
+                ProbeTarget x = {};
+                int r;
+
+                if (!i->ifa_addr || (i->ifa_addr->sa_family != AF_INET && i->ifa_addr->sa_family != AF_INET6) ||
+                    (family != AF_UNSPEC && i->ifa_addr->sa_family != family))
+                        continue;
+                /* Link-local IPv6 needs its interface named: loopback covers the host. */
+                if (i->ifa_addr->sa_family == AF_INET6 &&
+                    IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *) i->ifa_addr)->sin6_addr))
+                        continue;
+                x.len = i->ifa_addr->sa_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+                memcpy(&x.addr, i->ifa_addr, x.len);
+                if (i->ifa_addr->sa_family == AF_INET)
+                        ((struct sockaddr_in *) &x.addr)->sin_port = htons((uint16_t) port);
+                else
+                        ((struct sockaddr_in6 *) &x.addr)->sin6_port = htons((uint16_t) port);
+                r = add(t, &x);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* HOST (a literal; a wildcard is every address here; a name is left out:
+ * loopback stands in for it) at PORT. */
 static int add_host(Targets *t, const char *host, int port) {
         ProbeTarget x;
         char s[INET6_ADDRSTRLEN + 2];
 
         if (port <= 0 || port > 65535)
                 return 0;
+        if (strcmp(host, "*") == 0)
+                return add_every_address(t, AF_UNSPEC, port);
+        if (strcmp(host, "0.0.0.0") == 0)
+                return add_every_address(t, AF_INET, port);
+        if (strcmp(host, "::") == 0)
+                return add_every_address(t, AF_INET6, port);
         snprintf(s, sizeof s, strchr(host, ':') ? "[%s]" : "%s", host);
         if (probe_target_parse(s, port, &x) < 0)
                 return 0;
@@ -82,8 +126,14 @@ static int from_config(Targets *t, const Config *config) {
                         }
                         add_port(t, port);
                 }
-                if (!e.unix_socket && e.n_listeners == 0)
+                if (!e.unix_socket && e.n_listeners == 0) {
                         add_port(t, e.udp_port ?: e.tcp_port);
+                        r = add_host(t, "*", e.udp_port ?: e.tcp_port);
+                        if (r < 0) {
+                                endpoints_done(&e);
+                                return r;
+                        }
+                }
                 endpoints_done(&e);
         }
         return 0;

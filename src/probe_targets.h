@@ -4,9 +4,9 @@
 /*
  * What the probe aims at by default: every address and port memcached
  * listens on by its effective config (endpoints.h) and by the running
- * daemons' sockets, each only where it is an address of this host, and
- * 127.0.0.1 and ::1 on each of those ports (a wildcard listener answers
- * there). For the probe command and for apply's probe before and after its
+ * daemons' sockets, each only where it is an address of this host (a
+ * wildcard: every address of this host's interfaces), and 127.0.0.1 and ::1
+ * on each of those ports. For the probe command and for apply's probe before and after its
  * restart. The caller owns the array.
  */
 
