@@ -38,6 +38,7 @@
 
 #include "cleanup.h"
 #include "config.h"
+#include "endpoints.h"
 #include "lines.h"
 #include "plan.h"
 #include "policy.h"
@@ -341,6 +342,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                 print_text("apply", w->text);
                                 broken("(b) the dry run's new text of %s differs from what apply writes", d->path);
                         }
+                }
+                /* The ports and listeners of every file as read (the probe's
+                 * and the firewall's reading): any options the plan took. */
+                for (size_t i = 0; i < c_write->n_files; i++) {
+                        Endpoints ep;
+                        if (endpoints_from_args(c_write->files[i].args, c_write->files[i].n_args, &ep) >= 0)
+                                endpoints_done(&ep);
                 }
                 /* Read back and planned again after all texts are compared:
                  * the root's file is overwritten by (d). */
