@@ -30,6 +30,18 @@ typedef struct FileResult {
         ServiceReport service;
 } FileResult;
 
+/* What the firewall layer did (memharden firewall, apply --firewall). */
+typedef struct FirewallResult {
+        bool present;        /* the run dealt with the firewall */
+        char *ruleset;       /* the table as the kernel lists it once loaded, else as it would be */
+        char *summary;       /* what it drops and accepts, one line */
+        bool loaded;         /* this run loaded it */
+        bool removed;        /* --remove: the table was loaded and is gone */
+        char *persisted;     /* the file that keeps it for the next boot, or NULL */
+        char *unit;          /* the unit enabled to load that file at boot, or NULL */
+        char **actions;      /* one line per action taken (or, dry run, that would be) */
+} FirewallResult;
+
 typedef struct Report {
         const char *command;
         const char *profile;
@@ -43,6 +55,7 @@ typedef struct Report {
         size_t n_files;
         bool rolled_back;    /* apply: the restart failed and the old files are back */
         char *undo_backup_id; /* rollback: the backup of what it replaced */
+        FirewallResult firewall;
         char *error;         /* the one error message, when the command failed */
         int exit_code;
 } Report;
