@@ -155,7 +155,15 @@ static int build_spec(const Context *c, Config *config, const Report *report, Fi
                 Endpoints ep;
 
                 if (fr && fr->changed && fr->text) {
-                        r = config_reparse(config, f, fr->text, &new_args, &n_args, e);
+                        /* apply --firewall: the options as applied, and
+                         * the ports of those it replaces. */
+                        r = endpoints_from_args(f->args, f->n_args, &ep);
+                        if (r >= 0) {
+                                r = firewall_spec_add_ports(spec, &ep);
+                                endpoints_done(&ep);
+                        }
+                        if (r >= 0)
+                                r = config_reparse(config, f, fr->text, &new_args, &n_args, e);
                         if (r < 0)
                                 return r;
                         args = new_args;

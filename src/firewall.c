@@ -192,9 +192,7 @@ static int add_listener(FirewallSpec *s, const char *host, const HostTable *host
         return 0;
 }
 
-int firewall_spec_add(FirewallSpec *s, const Endpoints *e, const HostTable *hosts, const FirewallNet *ifs,
-                      size_t n_ifs) {
-        bool private = false;
+int firewall_spec_add_ports(FirewallSpec *s, const Endpoints *e) {
         int r;
 
         r = add_port(&s->udp_ports, &s->n_udp_ports, MEMCACHED_DEFAULT_PORT);
@@ -202,12 +200,21 @@ int firewall_spec_add(FirewallSpec *s, const Endpoints *e, const HostTable *host
                 r = add_port(&s->udp_ports, &s->n_udp_ports, e->tcp_port);
         if (r >= 0)
                 r = add_port(&s->udp_ports, &s->n_udp_ports, e->udp_port);
+        for (size_t i = 0; r >= 0 && i < e->n_listeners; i++)
+                r = add_port(&s->udp_ports, &s->n_udp_ports, e->listeners[i].port);
+        return r;
+}
+
+int firewall_spec_add(FirewallSpec *s, const Endpoints *e, const HostTable *hosts, const FirewallNet *ifs,
+                      size_t n_ifs) {
+        bool private = false;
+        int r;
+
+        r = firewall_spec_add_ports(s, e);
         for (size_t i = 0; r >= 0 && i < e->n_listeners; i++) {
                 bool any;
 
-                r = add_port(&s->udp_ports, &s->n_udp_ports, e->listeners[i].port);
-                if (r >= 0)
-                        r = add_listener(s, e->listeners[i].host, hosts, ifs, n_ifs, &any);
+                r = add_listener(s, e->listeners[i].host, hosts, ifs, n_ifs, &any);
                 private = private || any;
         }
         if (r < 0)

@@ -80,6 +80,10 @@ void firewall_spec_done(FirewallSpec *s);
 int firewall_spec_add(FirewallSpec *s, const Endpoints *e, const HostTable *hosts, const FirewallNet *ifs,
                       size_t n_ifs);
 
+/* Only the ports of E, to drop UDP on: those of options an apply is about
+ * to replace (a -U it turns to 0 was the port UDP answered on). */
+int firewall_spec_add_ports(FirewallSpec *s, const Endpoints *e);
+
 /* The table as "nft list table inet memharden" prints it. */
 char *firewall_ruleset(const FirewallSpec *s);
 
