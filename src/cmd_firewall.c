@@ -49,12 +49,6 @@
 /* Where systemctl enable links it: its [Install] WantedBy=sysinit.target. */
 #define UNIT_LINK "/etc/systemd/system/sysinit.target.wants/" FIREWALL_UNIT
 
-static int safe_close(int fd) {
-        if (fd >= 0)
-                close(fd);
-        return -1;
-}
-
 static void *mfree(void *p) {
         free(p);
         return NULL;
@@ -91,21 +85,32 @@ static int action(Report *report, const char *fmt, ...) {
         return 0;
 }
 
+/* PATH's directory inside the root, opened (created with MKDIR), and
+ * PATH's last component: every step below works on the name itself, never
+ * through it, so a symlink there is read as one and never followed. */
+static int open_parent(const Context *c, const char *path, bool mkdir, int *ret_fd, const char **ret_name) {
+        _cleanup_free_ char *dir = strndup(path, (size_t) (strrchr(path, '/') - path));
+
+        if (!dir)
+                return -ENOMEM;
+        *ret_name = strrchr(path, '/') + 1;
+        return root_open_dir(c->root, dir, mkdir ? CHASE_MKDIR : 0, ret_fd);
+}
+
 /* What is at PATH in the root: 0 nothing, 1 memharden's, -EEXIST someone
  * else's (E says whose and what to do), another negative errno. For the
  * file: its first line. For the link: a symlink to FIREWALL_UNIT. */
 static int inspect(const Context *c, const char *path, bool link, ErrorInfo *e) {
-        _cleanup_close_ int root_fd = -1, dir_fd = -1;
-        _cleanup_free_ char *name = NULL, *text = NULL, *real = path_join(c->root, path);
+        _cleanup_close_ int dir_fd = -1;
+        _cleanup_free_ char *text = NULL, *real = path_join(c->root, path);
         char target[PATH_MAX];
+        const char *name;
         ssize_t n;
         int r;
 
         if (!real)
                 return -ENOMEM;
-        r = root_open(c->root, &root_fd);
-        if (r >= 0)
-                r = chase(root_fd, path, CHASE_NONEXISTENT, &dir_fd, &name, NULL);
+        r = open_parent(c, path, false, &dir_fd, &name);
         if (r == -ENOENT)
                 return 0; /* not even its directory */
         if (r < 0)
@@ -128,7 +133,7 @@ static int inspect(const Context *c, const char *path, bool link, ErrorInfo *e) 
                 return 0;
         if (r >= 0 && firewall_file_is_ours(text))
                 return 1;
-        if (r >= 0 || r == -EBADMSG || r == -EISDIR || r == -EBADF || r == -EFBIG)
+        if (r >= 0 || r == -EBADMSG || r == -EISDIR || r == -EBADF || r == -EFBIG || r == -ELOOP)
                 return error_set(e, -EEXIST, "write", real, 0, "move it away, then run again",
                                  "memharden did not write it (its first line is not '" FIREWALL_FILE_HEADER "')");
         return error_set(e, r, "read", real, 0, NULL, "%s", strerror(-r));
@@ -189,16 +194,16 @@ static int build_spec(const Context *c, Config *config, const Report *report, Fi
 /* Writes the persisted file (unless it already holds TEXT) and enables
  * the unit where it is installed. */
 static int persist(const Context *c, const char *text, Report *report, ErrorInfo *e) {
-        _cleanup_close_ int root_fd = -1, dir_fd = -1, unit_dir = -1;
-        _cleanup_free_ char *name = NULL, *old = NULL, *unit_name = NULL, *real = path_join(c->root, FIREWALL_FILE);
+        _cleanup_close_ int dir_fd = -1, link_dir = -1, unit_dir = -1;
+        _cleanup_free_ char *old = NULL, *real = path_join(c->root, FIREWALL_FILE),
+                            *link = path_join(c->root, UNIT_LINK);
+        const char *name, *unit_name, *link_name;
         WriteMeta m = { .mode = 0644 };
         int r;
 
-        if (!real)
+        if (!real || !link)
                 return -ENOMEM;
-        r = root_open(c->root, &root_fd);
-        if (r >= 0)
-                r = chase(root_fd, FIREWALL_FILE, CHASE_MKDIR | CHASE_NONEXISTENT, &dir_fd, &name, NULL);
+        r = open_parent(c, FIREWALL_FILE, true, &dir_fd, &name);
         if (r < 0)
                 return error_set(e, r, "write", real, 0, NULL, "%s", strerror(-r));
         if (read_file_at(dir_fd, name, &old, NULL, NULL) >= 0 && streq_ptr(old, text))
@@ -213,19 +218,16 @@ static int persist(const Context *c, const char *text, Report *report, ErrorInfo
         if (r < 0 || !(report->firewall.persisted = strdup(FIREWALL_FILE)))
                 return -ENOMEM;
 
-        if (chase(root_fd, UNIT_PATH, 0, &unit_dir, &unit_name, NULL) < 0)
+        if (open_parent(c, UNIT_PATH, false, &unit_dir, &unit_name) < 0 ||
+            faccessat(unit_dir, unit_name, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
                 return action(report, "%s is not installed in %s: nothing loads %s at boot; install memharden's "
                               "package, or run 'nft -f %s' at boot", FIREWALL_UNIT, MEMHARDEN_SYSTEMD_UNITDIR,
                               FIREWALL_FILE, FIREWALL_FILE);
-        dir_fd = safe_close(dir_fd);
-        name = mfree(name);
-        r = chase(root_fd, UNIT_LINK, CHASE_MKDIR | CHASE_NONEXISTENT, &dir_fd, &name, NULL);
-        if (r >= 0 && symlinkat(UNIT_PATH, dir_fd, name) < 0 && errno != EEXIST)
+        r = open_parent(c, UNIT_LINK, true, &link_dir, &link_name);
+        if (r >= 0 && symlinkat(UNIT_PATH, link_dir, link_name) < 0 && errno != EEXIST) /* EEXIST: ours, inspected */
                 r = -errno;
-        if (r < 0) {
-                _cleanup_free_ char *link = path_join(c->root, UNIT_LINK);
-                return error_set(e, r, "write", link ?: UNIT_LINK, 0, NULL, "%s", strerror(-r));
-        }
+        if (r < 0)
+                return error_set(e, r, "write", link, 0, NULL, "%s", strerror(-r));
         if (!(report->firewall.unit = strdup(FIREWALL_UNIT)))
                 return -ENOMEM;
         return action(report, "%s enabled: it loads %s at boot", FIREWALL_UNIT, FIREWALL_FILE);
@@ -240,6 +242,9 @@ static int load(const Context *c, Config *config, Report *report, ErrorInfo *e) 
         int r;
 
         f->present = true;
+        /* A kernel without nftables is said before anything else is read. */
+        if (live(c) && !c->dry_run && (r = firewall_nft_probe(e)) < 0)
+                return r;
         r = build_spec(c, config, report, &spec, e);
         if (r < 0)
                 return r;
@@ -269,8 +274,7 @@ static int load(const Context *c, Config *config, Report *report, ErrorInfo *e) 
         if (r < 0)
                 return r;
         if (live(c)) {
-                r = firewall_nft_probe(e);
-                if (r >= 0 && (r = firewall_nft_list(&before, e)) == -ENOENT)
+                if ((r = firewall_nft_list(&before, e)) == -ENOENT)
                         r = 0;
                 if (r >= 0)
                         r = firewall_nft_load(buffer, e);
@@ -299,24 +303,23 @@ static int load(const Context *c, Config *config, Report *report, ErrorInfo *e) 
         return r;
 }
 
-/* Removes PATH inside the root, and its directory when that is left empty
- * and is memharden's own (RMDIR). */
+/* Removes PATH inside the root (the name itself, a link as a link), and
+ * memharden's directory when that is left empty (RMDIR_TOO). */
 static int remove_path(const Context *c, const char *path, bool rmdir_too, ErrorInfo *e) {
-        _cleanup_close_ int root_fd = -1, dir_fd = -1;
-        _cleanup_free_ char *name = NULL, *real = path_join(c->root, path);
+        _cleanup_close_ int dir_fd = -1, etc_fd = -1;
+        _cleanup_free_ char *real = path_join(c->root, path);
+        const char *name;
         int r;
 
         if (!real)
                 return -ENOMEM;
-        r = root_open(c->root, &root_fd);
-        if (r >= 0)
-                r = chase(root_fd, path, CHASE_NONEXISTENT, &dir_fd, &name, NULL);
+        r = open_parent(c, path, false, &dir_fd, &name);
         if (r >= 0 && unlinkat(dir_fd, name, 0) < 0)
                 r = -errno;
         if (r < 0)
                 return error_set(e, r, "remove", real, 0, NULL, "%s", strerror(-r));
-        if (rmdir_too)
-                (void) unlinkat(root_fd, "etc/memharden", AT_REMOVEDIR); /* only when empty */
+        if (rmdir_too && root_open_dir(c->root, "/etc", 0, &etc_fd) >= 0)
+                (void) unlinkat(etc_fd, "memharden", AT_REMOVEDIR); /* only when empty */
         return 0;
 }
 

@@ -3,6 +3,9 @@
 
 #include <errno.h>
 #include <ifaddrs.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
 #include <nftables/libnftables.h>
@@ -32,16 +35,47 @@ int firewall_nft_errno(const char *msg) {
         return -EIO;
 }
 
-int firewall_nft_probe(ErrorInfo *e) {
-        _cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct mnl_socket *, mnl_socket_close);
 
-        if (fd >= 0)
-                return 0;
-        if (errno == EPROTONOSUPPORT || errno == EAFNOSUPPORT)
+/* Asks the kernel for nf_tables' generation id: the cheapest request there
+ * is, and one nfnetlink refuses without CAP_NET_ADMIN before anything
+ * else, so the answer says both whether nftables is there and whether we
+ * may use it. libnftables would print the refusal on stderr itself. */
+int firewall_nft_probe(ErrorInfo *e) {
+        _cleanup_(mnl_socket_closep) struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+        char buf[8192];
+        struct nlmsghdr *nlh;
+        struct nfgenmsg *g;
+        unsigned portid;
+        ssize_t k;
+        int r;
+
+        if (!nl && (errno == EPROTONOSUPPORT || errno == EAFNOSUPPORT))
                 return error_set(e, -EPROTONOSUPPORT, "load", FIREWALL_TABLE, 0, NO_NFTABLES_HINT,
                                  "the kernel has no netfilter netlink socket");
-        return error_set(e, -errno, "load", FIREWALL_TABLE, 0, NULL, "cannot open a netfilter netlink socket: %s",
-                         strerror(errno));
+        if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+                return error_set(e, -errno, "load", FIREWALL_TABLE, 0, NULL, "cannot open a netfilter netlink socket: %s",
+                                 strerror(errno));
+        portid = mnl_socket_get_portid(nl);
+        nlh = mnl_nlmsg_put_header(buf);
+        nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETGEN;
+        nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+        nlh->nlmsg_seq = 1;
+        g = mnl_nlmsg_put_extra_header(nlh, sizeof *g);
+        *g = (struct nfgenmsg) { .nfgen_family = AF_UNSPEC, .version = NFNETLINK_V0 };
+        if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+                return error_set(e, -errno, "load", FIREWALL_TABLE, 0, NULL, "%s", strerror(errno));
+        do {
+                k = mnl_socket_recvfrom(nl, buf, sizeof buf);
+                r = k < 0 ? -1 : mnl_cb_run(buf, (size_t) k, 1, portid, NULL, NULL);
+        } while (r > 0);
+        if (r == 0)
+                return 0;
+        /* nfnetlink answers EINVAL or EOPNOTSUPP for a subsystem it does not have. */
+        if (errno == EINVAL || errno == EOPNOTSUPP)
+                return error_set(e, -EPROTONOSUPPORT, "load", FIREWALL_TABLE, 0, NO_NFTABLES_HINT,
+                                 "the kernel has no nf_tables");
+        return error_set(e, -errno, "load", FIREWALL_TABLE, 0, NULL, "%s", strerror(errno));
 }
 
 /* The first line of nft's error message, without "Error: ". */
