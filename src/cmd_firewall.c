@@ -326,18 +326,13 @@ static int remove_path(const Context *c, const char *path, bool rmdir_too, Error
 /* --remove: the table, the unit's link and the file, each only where it is
  * memharden's. */
 static int remove_all(const Context *c, Report *report, ErrorInfo *e) {
-        _cleanup_close_ int root_fd = -1;
         _cleanup_free_ char *listed = NULL, *file = path_join(c->root, FIREWALL_FILE);
         const char *would = c->dry_run ? "would be " : "";
         int have_file, have_link, r;
 
         report->firewall.present = true;
-        r = root_open(c->root, &root_fd);
-        if (r == -ENOENT || r == -ENOTDIR)
-                return error_set(e, r, "open", c->root, 0, "give --root the directory of a mounted image",
-                                 "no such directory");
-        if (r < 0 || !file)
-                return r < 0 ? error_set(e, r, "open", c->root, 0, NULL, "%s", strerror(-r)) : -ENOMEM;
+        if (!file)
+                return -ENOMEM;
         have_file = inspect(c, FIREWALL_FILE, false, e);
         if (have_file < 0)
                 return have_file;
@@ -402,9 +397,19 @@ int cmd_firewall(const Context *c) {
         const Profile *p;
         int code, r;
 
-        if (c->remove)
-                r = remove_all(c, &report, &e);
-        else {
+        if (c->remove) {
+                /* No config is read, so the root is checked here, as
+                 * context_profile() checks it for the other commands. */
+                _cleanup_close_ int root_fd = -1;
+
+                r = root_open(c->root, &root_fd);
+                if (r == -ENOENT || r == -ENOTDIR) {
+                        (void) error_set(&e, r, "open", c->root, 0, "give --root the directory of a mounted image",
+                                         "no such directory");
+                        return command_fail(c, &report, EXIT_INPUT, r, &e);
+                }
+                r = r < 0 ? error_set(&e, r, "open", c->root, 0, NULL, "%s", strerror(-r)) : remove_all(c, &report, &e);
+        } else {
                 code = command_plan(c, PLAN_JUDGE, &report, &config, &p);
                 if (code > 0)
                         return code;

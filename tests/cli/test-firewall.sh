@@ -125,6 +125,10 @@ test_begin "usage: --remove and --firewall only where they apply"
 run check --remove --root "$R"; expect_rc 2 && expect_err "option '--remove' does not apply to 'check'" &&
 run firewall --firewall --root "$R" && expect_rc 2 && run firewall --listen 127.0.0.1 && expect_rc 2 && ok
 
+test_begin "a --root that is not there: exit 3, also for --remove"
+run firewall --root "$TMP/nonexistent"; expect_rc 3 && expect_err "no such directory" &&
+run firewall --remove --root "$TMP/nonexistent" && expect_rc 3 && one_message && ok
+
 test_begin "memcached not installed: nothing to protect, exit 0, nothing written"
 R=$TMP/empty; mkdir -p "$R/etc"; printf 'ID=debian\n' >"$R/etc/os-release"; snapshot
 run firewall --root "$R"
