@@ -224,13 +224,16 @@ static int persist(const Context *c, const char *text, Report *report, ErrorInfo
                               "package, or run 'nft -f %s' at boot", FIREWALL_UNIT, MEMHARDEN_SYSTEMD_UNITDIR,
                               FIREWALL_FILE, FIREWALL_FILE);
         r = open_parent(c, UNIT_LINK, true, &link_dir, &link_name);
-        if (r >= 0 && symlinkat(UNIT_PATH, link_dir, link_name) < 0 && errno != EEXIST) /* EEXIST: ours, inspected */
-                r = -errno;
+        if (r >= 0 && symlinkat(UNIT_PATH, link_dir, link_name) < 0)
+                r = errno == EEXIST ? 1 : -errno; /* EEXIST: ours, as inspect() found before */
         if (r < 0)
                 return error_set(e, r, "write", link, 0, NULL, "%s", strerror(-r));
         if (!(report->firewall.unit = strdup(FIREWALL_UNIT)))
                 return -ENOMEM;
-        return action(report, "%s enabled: it loads %s at boot", FIREWALL_UNIT, FIREWALL_FILE);
+        if (r == 0)
+                report->changed = true;
+        return action(report, "%s %senabled: it loads %s at boot", FIREWALL_UNIT, r > 0 ? "already " : "",
+                      FIREWALL_FILE);
 }
 
 /* Loads (or, dry run, shows) the table for CONFIG's options, then keeps it
@@ -288,9 +291,9 @@ static int load(const Context *c, Config *config, Report *report, ErrorInfo *e) 
                                          "the table is gone right after it was loaded");
                 if (r < 0)
                         return r;
-                report->changed = report->changed || !streq_ptr(before, f->ruleset);
-                r = action(report, "table " FIREWALL_TABLE " %s: %s", report->changed ? "loaded" : "unchanged",
-                           f->summary);
+                bool replaced = !streq_ptr(before, f->ruleset);
+                report->changed = report->changed || replaced;
+                r = action(report, "table " FIREWALL_TABLE " %s: %s", replaced ? "loaded" : "unchanged", f->summary);
         } else
                 r = action(report, "table " FIREWALL_TABLE " not loaded (--root): it is for the image's next boot: %s",
                            f->summary);

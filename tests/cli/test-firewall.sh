@@ -51,7 +51,8 @@ expect_err "memharden-firewall.service enabled: it loads $FILE at boot" &&
 test_begin "twice: the same file, byte for byte, and 'unchanged'"
 cp "$R$FILE" "$TMP/first.nft"
 run firewall --root "$R"
-expect_rc 0 && expect_same "$R$FILE" "$TMP/first.nft" && expect_err "$R$FILE unchanged" && ok
+expect_rc 0 && expect_same "$R$FILE" "$TMP/first.nft" && expect_err "$R$FILE unchanged" &&
+expect_err "memharden-firewall.service already enabled" && ok
 
 test_begin "--json: one document with the firewall object"
 run firewall --root "$R" --json
