@@ -17,7 +17,8 @@ static const Command commands[] = {
         { "check", cmd_check, OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_LISTEN, 0, NULL, NULL, NULL,
           "is memcached bound to loopback/private addresses only, with UDP explicitly off? exit 0 yes, 1 no" },
         { "apply", cmd_apply,
-          OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_DRY_RUN | OPT_LISTEN | OPT_NO_RESTART | OPT_TIMEOUT, 0,
+          OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_DRY_RUN | OPT_LISTEN | OPT_NO_RESTART | OPT_TIMEOUT |
+                  OPT_FIREWALL, 0,
           NULL, NULL, NULL,
           "harden the config in place (backup first), restart memcached, verify the live daemon" },
         { "rollback", cmd_rollback, OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_NO_RESTART | OPT_TIMEOUT, 1,
@@ -30,6 +31,9 @@ static const Command commands[] = {
           "an address of this host, ADDR[:PORT] or [IPV6]:PORT (default: where memcached listens, and loopback)",
           "127.0.0.1:11211",
           "send memcached's 15-byte UDP stats request to this host's listeners; exit 0 if none replies, 1 if one does" },
+        { "firewall", cmd_firewall, OPT_ROOT | OPT_PROFILE | OPT_JSON | OPT_QUIET | OPT_DRY_RUN | OPT_REMOVE, 0, NULL,
+          NULL, NULL,
+          "drop UDP to and from memcached's ports on every interface but loopback (nftables table inet memharden), kept for boot" },
         { "help", cmd_help, 0, 1, "COMMAND", "the command to describe", "apply",
           "show help for memharden or one command" },
 };
@@ -55,6 +59,8 @@ static const struct option long_options[] = {
         { "listen", required_argument, NULL, 'l' },
         { "no-restart", no_argument, NULL, 'R' },
         { "timeout", required_argument, NULL, 't' },
+        { "remove", no_argument, NULL, 'x' },
+        { "firewall", no_argument, NULL, 'F' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         {}
@@ -64,8 +70,8 @@ static const struct option long_options[] = {
  * list them: the OPT_* bit of each option letter (to refuse options a
  * command ignores), what it does and an example. */
 static const CliOption option_bits[] = {
-        { 'n', OPT_DRY_RUN, "--dry-run", 0, NULL, NULL, "print the unified diff apply would write; write nothing",
-          "--dry-run" },
+        { 'n', OPT_DRY_RUN, "--dry-run", 0, NULL, NULL,
+          "print what would change (apply: the unified diff; firewall: the ruleset); change nothing", "--dry-run" },
         { 'l', OPT_LISTEN, "--listen", 0, "ADDRS", NULL,
           "bind exactly these loopback/private addresses (comma-separated)",
           "--listen 127.0.0.1,10.0.0.5" },
@@ -73,6 +79,10 @@ static const CliOption option_bits[] = {
           "change the files only; memcached takes them at its next start", "--no-restart" },
         { 't', OPT_TIMEOUT, "--timeout", 0, "SEC", NULL,
           "how long to wait for the lock and for a restart, 1 to 3600 seconds (default 90)", "--timeout 300" },
+        { 'x', OPT_REMOVE, "--remove", 0, NULL, NULL,
+          "delete the table, its file and the unit link that loads it at boot", "--remove" },
+        { 'F', OPT_FIREWALL, "--firewall", 0, NULL, NULL,
+          "once applied and verified, load the firewall too (memharden firewall)", "--firewall" },
         { 'r', OPT_ROOT, "--root", 0, "DIR", NULL,
           "work on the system mounted at DIR (an image, a chroot); never touches a service", "--root /mnt/image" },
         { 'P', OPT_PROFILE, "--profile", 0, "P", profile_names,
@@ -229,6 +239,8 @@ static int parse_option(int opt, char **argv, Context *c, bool *help) {
         case 'n': c->dry_run = true; break;
         case 'l': c->listen = optarg; break;
         case 'R': c->no_restart = true; break;
+        case 'x': c->remove = true; break;
+        case 'F': c->firewall = true; break;
         case 't':
                 if (safe_atol(optarg, 1, 3600, &v) < 0)
                         return usage_error("cannot use timeout '%s': give whole seconds from 1 to 3600", optarg);

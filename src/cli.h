@@ -31,6 +31,7 @@ enum {
 enum {
         OPT_ROOT = 1 << 0, OPT_PROFILE = 1 << 1, OPT_JSON = 1 << 2, OPT_QUIET = 1 << 3,
         OPT_DRY_RUN = 1 << 4, OPT_LISTEN = 1 << 5, OPT_NO_RESTART = 1 << 6, OPT_TIMEOUT = 1 << 7,
+        OPT_REMOVE = 1 << 8, OPT_FIREWALL = 1 << 9,
 };
 
 typedef struct Context {
@@ -39,6 +40,8 @@ typedef struct Context {
         const char *profile;  /* --profile, or NULL to detect */
         const char *listen;
         bool dry_run, no_restart, json, quiet;
+        bool remove;          /* firewall --remove */
+        bool firewall;        /* apply --firewall */
         unsigned timeout_sec;
         char **args;          /* positional arguments after the command */
         int n_args;
@@ -94,6 +97,7 @@ int cmd_apply(const Context *c);
 int cmd_rollback(const Context *c);
 int cmd_backups(const Context *c);
 int cmd_probe(const Context *c);
+int cmd_firewall(const Context *c);
 
 /* Shared by the handlers (command.c). */
 int context_profile(const Context *c, const Profile **ret, ErrorInfo *e);
@@ -109,6 +113,11 @@ int command_plan(const Context *c, PlanMode mode, Report *report, Config **ret_c
  * was backed up. */
 int command_back_up(const Context *c, BackupReason reason, const Report *report, const BackupSource *sources,
                     Backup **ret, ErrorInfo *e);
+/* apply --firewall (cmd_firewall.c): after CONFIG (whose files REPORT
+ * holds, new text and all) was applied, or in a dry run would be, the
+ * firewall from the options as applied: loaded and persisted, or shown.
+ * Fills REPORT's firewall; on failure its error too. Returns the exit code. */
+int command_firewall(const Context *c, Config *config, Report *report);
 /* Prints R (text or JSON) and returns its exit code. */
 int command_finish(const Context *c, Report *r);
 /* Records the one error message for errno R and E in REPORT (with

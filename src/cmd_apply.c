@@ -153,6 +153,14 @@ static int restart(const Context *c, const Profile *p, const Backup *b, Report *
         return r;
 }
 
+/* The end of every run that got as far as a plan: with --firewall, the
+ * firewall from the options as applied (or, dry run, as they would be). */
+static int finish(const Context *c, Config *config, Report *report) {
+        if (c->firewall)
+                (void) command_firewall(c, config, report);
+        return command_finish(c, report);
+}
+
 int cmd_apply(const Context *c) {
         Report report = { .command = "apply", .root = c->root, .dry_run = c->dry_run };
         _cleanup_(config_freep) Config *config = NULL;
@@ -169,7 +177,7 @@ int cmd_apply(const Context *c) {
         if (c->dry_run && !report.not_installed)
                 apply_measure_before(c, p, config, &report, &measure); /* what a restart would drop */
         if (c->dry_run || !report.changed) /* also where memcached is not installed */
-                return command_finish(c, &report); /* nothing to write: no lock, no file touched */
+                return finish(c, config, &report); /* nothing to write: no lock, no file touched */
 
         /* One writer per root. Plan again under the lock, from the files as
          * they are now: another run may have hardened them meanwhile. */
@@ -188,7 +196,7 @@ int cmd_apply(const Context *c) {
         (void) config_remove_temps(config);
         (void) backup_remove_stale(c->root);
         if (!report.changed)
-                return command_finish(c, &report);
+                return finish(c, config, &report);
 
         apply_measure_before(c, p, config, &report, &measure);
         r = back_up(c, config, &report, &backup, &e);
@@ -207,5 +215,5 @@ int cmd_apply(const Context *c) {
                 command_set_error(&report, report.rolled_back ? EXIT_ROLLED_BACK : EXIT_RUNTIME, r, &e);
         else
                 apply_measure_after(&measure, &report);
-        return command_finish(c, &report);
+        return finish(c, config, &report);
 }

@@ -29,6 +29,11 @@ void report_done(Report *r) {
         free(r->probes);
         free(r->before);
         free(r->after);
+        free(r->firewall.ruleset);
+        free(r->firewall.summary);
+        free(r->firewall.persisted);
+        free(r->firewall.unit);
+        strv_free(r->firewall.actions);
         free(r->backup_id);
         free(r->undo_backup_id);
         free(r->error);
@@ -118,16 +123,53 @@ static void print_changes(const Report *r, FILE *out, FILE *err, bool quiet) {
                         r->undo_backup_id, r->undo_backup_id);
 }
 
+/* The firewall layer: the ruleset on OUT (as the diff of apply is), one
+ * line per action on ERR. */
+static void print_firewall(const FirewallResult *f, FILE *out, FILE *err, bool quiet) {
+        if (!f->present)
+                return;
+        if (f->ruleset && !f->removed)
+                fputs(f->ruleset, out);
+        if (quiet)
+                return;
+        for (char **a = f->actions; a && *a; a++)
+                fprintf(err, "firewall: %s\n", *a);
+}
+
 void report_print_text(const Report *r, FILE *out, FILE *err, bool quiet) {
-        size_t findings = print_findings(r, out, err, quiet);
+        /* The firewall command judges no file: what it found in the
+         * config is check's and apply's to say. */
+        size_t findings = strcmp(r->command, "firewall") == 0 ? 0 : print_findings(r, out, err, quiet);
 
         if (strcmp(r->command, "probe") == 0) {
                 for (size_t i = 0; !quiet && i < r->n_probes; i++)
                         probe_result_print(out, &r->probes[i]);
         } else if (strcmp(r->command, "check") == 0)
                 print_check(r, out, quiet, findings);
-        else
+        else if (strcmp(r->command, "firewall") != 0)
                 print_changes(r, out, err, quiet);
+        print_firewall(&r->firewall, out, err, quiet);
+}
+
+static json_object *firewall_json(const FirewallResult *f) {
+        json_object *o = json_object_new_object(), *a = json_object_new_array();
+
+        if (!o || !a) {
+                json_object_put(o);
+                json_object_put(a);
+                return NULL;
+        }
+        for (char **p = f->actions; p && *p; p++)
+                json_object_array_add(a, json_object_new_string(*p));
+        json_object_object_add(o, "table", json_object_new_string("inet memharden"));
+        json_object_object_add(o, "ruleset", json_string_or_null(f->ruleset));
+        json_object_object_add(o, "summary", json_string_or_null(f->summary));
+        json_object_object_add(o, "loaded", json_object_new_boolean(f->loaded));
+        json_object_object_add(o, "removed", json_object_new_boolean(f->removed));
+        json_object_object_add(o, "persisted", json_string_or_null(f->persisted));
+        json_object_object_add(o, "unit", json_string_or_null(f->unit));
+        json_object_object_add(o, "actions", a);
+        return o;
 }
 
 static json_object *file_json(const FileResult *f) {
@@ -251,6 +293,12 @@ int report_print_json(const Report *r, FILE *out) {
                                        r->n_before > 0 ? probe_amplification_to_json(r->before, r->n_before, r->after,
                                                                                      r->n_after)
                                                        : NULL);
+        if (r->firewall.present) {
+                json_object *fw = firewall_json(&r->firewall);
+                if (!fw)
+                        return -ENOMEM;
+                json_object_object_add(root, "firewall", fw);
+        }
         if (r->error) {
                 json_object *e = json_object_new_object();
                 json_object_object_add(e, "message", json_object_new_string(r->error));

@@ -33,6 +33,18 @@ typedef struct FileResult {
         long drop_items, drop_bytes; /* what the restart drops */
 } FileResult;
 
+/* What the firewall layer did (memharden firewall, apply --firewall). */
+typedef struct FirewallResult {
+        bool present;        /* the run dealt with the firewall */
+        char *ruleset;       /* the table as the kernel lists it once loaded, else as it would be */
+        char *summary;       /* what it drops and accepts, one line */
+        bool loaded;         /* this run loaded it */
+        bool removed;        /* --remove: the table was loaded and is gone */
+        char *persisted;     /* the file that keeps it for the next boot, or NULL */
+        char *unit;          /* the unit enabled to load that file at boot, or NULL */
+        char **actions;      /* one line per action taken (or, dry run, that would be) */
+} FirewallResult;
+
 typedef struct Report {
         const char *command;
         const char *profile;
@@ -52,6 +64,7 @@ typedef struct Report {
          * none made), the same targets. */
         ProbeResult *before, *after;
         size_t n_before, n_after;
+        FirewallResult firewall;
         char *error;         /* the one error message, when the command failed */
         int exit_code;
 } Report;

@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Test probe for the integration tests; talks to loopback only.
+ * Test probe for the integration tests; talks to loopback, or to the
+ * address given (a test's own network namespaces only).
  *
- *   mcprobe udp-stats PORT       memcached UDP "stats" request to 127.0.0.1:PORT;
- *                                prints request/reply bytes and the amplification
- *                                factor; exit 0 with a reply, 1 without
- *   mcprobe tcp-setget PORT      set and get a key over TCP; exit 0 when it round-trips
+ *   mcprobe udp-stats PORT [ADDR]
+ *                                memcached UDP "stats" request to ADDR:PORT
+ *                                (default 127.0.0.1); prints request/reply bytes
+ *                                and the amplification factor; exit 0 with a
+ *                                reply, 1 without
+ *   mcprobe tcp-setget PORT [ADDR [SRC]]
+ *                                set and get a key over TCP, from source address
+ *                                SRC when given; exit 0 when it round-trips
  *   mcprobe watch PORT STOPFILE  TCP connect to 127.0.0.1:PORT every 5 ms until
  *                                STOPFILE exists (at most 5 minutes); prints the
  *                                longest time connects failed
@@ -34,10 +39,21 @@ static struct sockaddr_in loopback(const char *port) {
         return a;
 }
 
-static int udp_stats(const char *port) {
+/* ADDR:PORT; 127.0.0.1 when ADDR is NULL. Exits 2 on a bad address. */
+static struct sockaddr_in target(const char *port, const char *addr) {
+        struct sockaddr_in a = loopback(port);
+
+        if (addr && inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
+                fprintf(stderr, "mcprobe: '%s' is no IPv4 address\n", addr);
+                exit(2);
+        }
+        return a;
+}
+
+static int udp_stats(const char *port, const char *addr) {
         /* Frame header: request id, sequence 0, 1 datagram, reserved. */
         static const unsigned char req[] = { 0x12, 0x34, 0, 0, 0, 1, 0, 0, 's', 't', 'a', 't', 's', '\r', '\n' };
-        struct sockaddr_in a = loopback(port);
+        struct sockaddr_in a = target(port, addr);
         long total = 0, datagrams = 0, deadline;
         int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
@@ -69,15 +85,17 @@ static int udp_stats(const char *port) {
         return total > 0 ? 0 : 1;
 }
 
-static int tcp_setget(const char *port) {
+static int tcp_setget(const char *port, const char *addr, const char *src) {
         static const char cmd[] = "set memharden-probe 0 0 5\r\nhello\r\nget memharden-probe\r\n";
-        struct sockaddr_in a = loopback(port);
+        struct sockaddr_in a = target(port, addr), from = target("0", src);
         struct timeval tv = { .tv_sec = 2 };
         char buf[512];
         size_t have = 0;
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
         if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0 ||
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
+            (src && bind(fd, (struct sockaddr *) &from, sizeof from) < 0) ||
             connect(fd, (struct sockaddr *) &a, sizeof a) < 0 || send(fd, cmd, sizeof cmd - 1, 0) < 0) {
                 perror("tcp");
                 return 1;
@@ -94,10 +112,10 @@ static int tcp_setget(const char *port) {
         buf[have] = '\0';
         close(fd);
         if (strstr(buf, "STORED\r\nVALUE memharden-probe 0 5\r\nhello\r\nEND\r\n")) {
-                printf("tcp set/get on 127.0.0.1:%s: ok\n", port);
+                printf("tcp set/get on %s:%s: ok\n", addr ?: "127.0.0.1", port);
                 return 0;
         }
-        printf("tcp set/get on 127.0.0.1:%s: unexpected reply '%s'\n", port, buf);
+        printf("tcp set/get on %s:%s: unexpected reply '%s'\n", addr ?: "127.0.0.1", port, buf);
         return 1;
 }
 
@@ -135,12 +153,12 @@ static int watch(const char *port, const char *stopfile) {
 }
 
 int main(int argc, char **argv) {
-        if (argc == 3 && strcmp(argv[1], "udp-stats") == 0)
-                return udp_stats(argv[2]);
-        if (argc == 3 && strcmp(argv[1], "tcp-setget") == 0)
-                return tcp_setget(argv[2]);
+        if ((argc == 3 || argc == 4) && strcmp(argv[1], "udp-stats") == 0)
+                return udp_stats(argv[2], argc == 4 ? argv[3] : NULL);
+        if (argc >= 3 && argc <= 5 && strcmp(argv[1], "tcp-setget") == 0)
+                return tcp_setget(argv[2], argc >= 4 ? argv[3] : NULL, argc == 5 ? argv[4] : NULL);
         if (argc == 4 && strcmp(argv[1], "watch") == 0)
                 return watch(argv[2], argv[3]);
-        fprintf(stderr, "usage: mcprobe udp-stats PORT | tcp-setget PORT | watch PORT STOPFILE\n");
+        fprintf(stderr, "usage: mcprobe udp-stats PORT [ADDR] | tcp-setget PORT [ADDR [SRC]] | watch PORT STOPFILE\n");
         return 2;
 }

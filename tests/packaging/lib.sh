@@ -42,7 +42,9 @@ VERSION=$(sed -n 's/^project(memharden VERSION \([^ )]*\).*/\1/p' "$SRCDIR/CMake
 
 # What the packages are compared by: regular files and links, one path a
 # line, sorted; man pages without the compression suffix each packager adds.
-norm_list() { sed -E 's@^\./@/@; s@^(/usr/share/man/.*)\.(gz|xz|bz2|zst)$@\1@' | sort -u; }
+# Debian 12's units in /lib/systemd/system are Fedora's and cmake --install's
+# /usr/lib/systemd/system (merged /usr).
+norm_list() { sed -E 's@^\./@/@; s@^(/usr/share/man/.*)\.(gz|xz|bz2|zst)$@\1@; s@^/lib/systemd/@/usr/lib/systemd/@' | sort -u; }
 
 # dpkg_files DEB: the files and links of a .deb.
 dpkg_files() { dpkg-deb -c "$1" | awk '$1 !~ /^d/ { print $6 }' | norm_list; }

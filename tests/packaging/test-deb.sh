@@ -66,16 +66,20 @@ step "its fields and maintainer scripts"
 field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Version)" = "$VERSION" ] || fail "Version $(field Version), CMakeLists.txt says $VERSION"
 grep -qE '(^|, )libsystemd0 \(>= 237\)(,|$)' <<<"$(field Depends)" || fail "Depends lacks libsystemd0: $(field Depends)"
-for lib in libaugeas0 libjson-c5 libmnl0 libmd0 libc6; do
+for lib in libaugeas0 libjson-c5 libmnl0 libmd0 libnftables1 libc6; do
         grep -qE "(^|, )$lib( |,|$)" <<<"$(field Depends)" || fail "Depends lacks $lib (\${shlibs:Depends}): $(field Depends)"
 done
 [ "$(field Enhances)" = memcached ] || fail "Enhances is '$(field Enhances)'"
-[ -z "$(field Recommends)" ] || fail "Recommends is '$(field Recommends)'"
+# nft, for memharden-firewall.service at boot; nothing else.
+[ "$(field Recommends)" = nftables ] || fail "Recommends is '$(field Recommends)', not nftables"
 dpkg-deb -e "$deb" "$TMP/control"
 for p in /usr/bin/memcached /etc/memcached.conf /etc/sysconfig/memcached; do
         grep -qx "interest-noawait $p" "$TMP/control/triggers" || fail "no 'interest-noawait $p' trigger"
 done
 sh -n "$TMP/control/postinst" || fail "postinst is not valid sh"
 grep -q 'memharden check -q' "$TMP/control/postinst" || fail "postinst does not run 'memharden check -q'"
+# The firewall's unit is opt-in: no maintainer script enables, starts or
+# tracks it ('memharden firewall' makes its link).
+! grep -qE 'deb-systemd-(helper|invoke)' "$TMP/control"/p* || fail "a maintainer script handles memharden-firewall.service"
 step_end
 echo "1 passed, 0 failed"

@@ -59,12 +59,12 @@ step "its dependencies and the action's flags"
 requires=$(rpm -qp --requires "$rpm")
 grep -qE '^systemd-libs\(x86-64\) >= 237$|^systemd-libs >= 237$' <<<"$requires" ||
         fail "no Requires: systemd-libs >= 237: $(tr '\n' ' ' <<<"$requires")"
-for lib in libaugeas.so.0 libjson-c.so.5 libmnl.so.0 libmd.so.0; do
+for lib in libaugeas.so.0 libjson-c.so.5 libmnl.so.0 libmd.so.0 libnftables.so.1; do
         grep -q "^$lib()" <<<"$requires" || fail "no generated Requires on $lib"
 done
 [ "$(rpm -qp --enhances "$rpm")" = memcached ] || fail "Enhances is '$(rpm -qp --enhances "$rpm")'"
 rpm -qp --requires "$srpm" >"$TMP/buildrequires"
-for br in augeas-devel systemd-devel json-c-devel libmnl-devel libmd-devel check-devel cmake gcc scdoc; do
+for br in augeas-devel systemd-devel json-c-devel libmnl-devel libmd-devel nftables-devel check-devel cmake gcc scdoc; do
         grep -qx "$br" "$TMP/buildrequires" || fail "the SRPM lacks BuildRequires: $br"
 done
 grep -qx "cn $action" <<<"$(rpm -qp --qf '[%{FILEFLAGS:fflags} %{FILENAMES}\n]' "$rpm")" ||

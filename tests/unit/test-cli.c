@@ -26,6 +26,7 @@ static const struct {
 } samples[] = {
         { "--root", "/" }, { "--profile", "debian" }, { "--json", NULL }, { "--quiet", NULL },
         { "--dry-run", NULL }, { "--listen", "127.0.0.1" }, { "--no-restart", NULL }, { "--timeout", "5" },
+        { "--remove", NULL }, { "--firewall", NULL },
 };
 
 static bool sample_of(const char *name, const char **ret_value) {
