@@ -92,16 +92,17 @@ static bool strv_has(char *const *v, const char *s) {
         return false;
 }
 
-/* Reads PATH of the root; *RET is NULL for a file that is not there, and
- * for one that cannot be read, which is a finding. */
-static int read_foreign(const Walk *w, const char *path, char **ret, size_t *ret_size) {
+/* Reads PATH of the root; *RET is NULL for one that cannot be read, which
+ * is a finding, and for one that is not there (MISSING_OK: ufw's files) or
+ * that a listed name no longer leads to (a dangling link: a finding too). */
+static int read_foreign(const Walk *w, const char *path, bool missing_ok, char **ret, size_t *ret_size) {
         int r = root_read_file(w->root, path, ret, ret_size, NULL);
 
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
                 *ret = NULL;
-        if (r == -ENOENT || r == -ENOTDIR)
+        if (missing_ok && (r == -ENOENT || r == -ENOTDIR))
                 return 0;
         if (r < 0)
                 return fw_findings_add(w->out, FW_UNREADABLE, path, 0, false, "could not be read: %s",
@@ -163,7 +164,7 @@ static int judge_firewalld(const Walk *w, const char *sub, bool policy, const Fw
                                 continue; /* overridden */
                         if (asprintf(&path, "%s/%s", pass == 0 ? etc_dir : lib_dir, *n) < 0)
                                 return -ENOMEM;
-                        r = read_foreign(w, path, &text, &size);
+                        r = read_foreign(w, path, false, &text, &size);
                         if (r >= 0 && text)
                                 r = fw_firewalld_judge(path, text, size, policy, ports, lookup_service, (void *) w,
                                                        w->out);
@@ -185,7 +186,7 @@ static int judge_ufw(const Walk *w, const FwPorts *ports) {
         for (size_t i = 0; i < ELEMENTSOF(files); i++) {
                 _cleanup_free_ char *text = NULL;
 
-                r = read_foreign(w, files[i], &text, &size);
+                r = read_foreign(w, files[i], true, &text, &size);
                 if (r >= 0 && text)
                         r = fw_ufw_judge(files[i], text, ports, conf && fw_ufw_enabled(conf), w->out);
                 if (r < 0)
