@@ -31,9 +31,17 @@
 #include "cleanup.h"
 #include "util.h"
 
-/* How deep <include service=.../> may go: firewalld refuses loops; this
- * bounds what a hostile set of services could make us read. */
-#define INCLUDE_DEPTH_MAX 8
+/* How many services one <service> may bring in through <include
+ * service=.../>, each read once: firewalld refuses loops; this bounds what a
+ * hostile set of services (one including another many times over) could
+ * make us read. */
+#define SERVICES_PER_LOOKUP_MAX 32
+#define SERVICE_NAME_MAX 128
+
+typedef struct Seen {
+        char name[SERVICES_PER_LOOKUP_MAX][SERVICE_NAME_MAX];
+        size_t n;
+} Seen;
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(xmlDoc *, xmlFreeDoc);
 static inline void xml_freep(xmlChar **p) {
@@ -115,19 +123,31 @@ static void element_ports(const Judge *j, const xmlNode *n, FwPorts *open) {
 }
 
 static bool service_name_ok(const char *s) {
-        return s[0] && s[0] != '.' && !strchr(s, '/') && strlen(s) < 128;
+        return s[0] && s[0] != '.' && !strchr(s, '/') && strlen(s) < SERVICE_NAME_MAX;
+}
+
+/* Whether NAME is to be read now: not yet in SEEN (then added), and room left. */
+static bool seen_add(Seen *seen, const char *name) {
+        for (size_t i = 0; i < seen->n; i++)
+                if (strcmp(seen->name[i], name) == 0)
+                        return false;
+        if (seen->n == SERVICES_PER_LOOKUP_MAX)
+                return false;
+        strcpy(seen->name[seen->n++], name); /* service_name_ok(): it fits */
+        return true;
 }
 
 /* Adds to OPEN the judged UDP ports service NAME opens, with those of the
- * services it includes. *RET_PATH: the file that defined NAME. */
-static int service_ports(const Judge *j, const char *name, unsigned depth, FwPorts *open, char **ret_path) {
+ * services it includes, each read once (SEEN). *RET_PATH: the file that
+ * defined NAME. */
+static int service_ports(const Judge *j, const char *name, Seen *seen, FwPorts *open, char **ret_path) {
         _cleanup_free_ char *text = NULL, *path = NULL, *why = NULL;
         _cleanup_(xmlFreeDocp) xmlDoc *doc = NULL;
         xmlNode *root;
         size_t size;
         int r;
 
-        if (depth > INCLUDE_DEPTH_MAX || !service_name_ok(name))
+        if (!service_name_ok(name) || !seen_add(seen, name))
                 return 0;
         r = j->lookup(j->userdata, name, &text, &size, &path);
         if (r == -ENOMEM)
@@ -148,7 +168,7 @@ static int service_ports(const Judge *j, const char *name, unsigned depth, FwPor
                 element_ports(j, n, open);
                 if (!is_element(n, "include") || !(inc = xmlGetProp(n, (const xmlChar *) "service")))
                         continue;
-                r = service_ports(j, (const char *) inc, depth + 1, open, NULL);
+                r = service_ports(j, (const char *) inc, seen, open, NULL);
                 if (r < 0)
                         return r;
         }
@@ -178,7 +198,7 @@ static int judge_element(const Judge *j, const xmlNode *n) {
         int r;
 
         if (is_element(n, "service") && (name = xmlGetProp(n, (const xmlChar *) "name"))) {
-                r = service_ports(j, (const char *) name, 0, &open, &defined_in);
+                r = service_ports(j, (const char *) name, &(Seen) {}, &open, &defined_in);
                 if (r < 0 || open.n == 0)
                         return r;
                 ports_text(&open, what, sizeof what);
@@ -228,7 +248,7 @@ static int judge_rule(const Judge *j, const xmlNode *rule) {
                 for (size_t k = 0; k < sizeof matches / sizeof matches[0]; k++)
                         matches_something = matches_something || is_element(n, matches[k]);
                 if (is_element(n, "service") && (name = xmlGetProp(n, (const xmlChar *) "name"))) {
-                        r = service_ports(j, (const char *) name, 0, &open, NULL);
+                        r = service_ports(j, (const char *) name, &(Seen) {}, &open, NULL);
                         if (r < 0)
                                 return r;
                 }
@@ -243,7 +263,7 @@ static int judge_rule(const Judge *j, const xmlNode *rule) {
                 return 0;
         ports_text(&open, what, sizeof what);
         return fw_findings_add(j->out, FW_OPENS_UDP, j->path, (unsigned) xmlGetLineNo(rule), false,
-                               "firewalld %s '%s' has a rich rule that accepts %s%s%s%s: remove it with "
+                               "firewalld %s '%s' has a rich rule that accepts %s%s%s%.128s: remove it with "
                                "'firewall-cmd --permanent %s=%s --remove-rich-rule=RULE', RULE as "
                                "'firewall-cmd --permanent %s=%s --list-rich-rules' prints it, then "
                                "'firewall-cmd --reload'",

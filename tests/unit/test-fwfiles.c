@@ -356,6 +356,27 @@ START_TEST(test_ports) {
 }
 END_TEST
 
+/* A service that includes itself many times over: each service is read
+ * once per lookup, not once per path to it (found by the fuzzer). */
+START_TEST(test_include_fan_out) {
+        _cleanup_free_ char *fan = strdup(XML_HEAD "<service>"), *text = NULL;
+        Services s = { { "fan" } };
+        FwFindings f;
+
+        for (int i = 0; i < 50; i++) {
+                char *next;
+                ck_assert_int_ge(asprintf(&next, "%s<include service=\"fan\"/>", fan), 0);
+                free(fan);
+                fan = next;
+        }
+        ck_assert_int_ge(asprintf(&text, "%s<port protocol=\"udp\" port=\"11211\"/></service>", fan), 0);
+        s.texts[0] = text;
+        f = judge_xml("zone", "<service name=\"fan\"/>", &s, NULL);
+        ck_assert_int_eq(count(&f, FW_OPENS_UDP), 1);
+        fw_findings_done(&f);
+}
+END_TEST
+
 static Suite *fwfiles_suite(void) {
         Suite *s = suite_create("fwfiles");
         TCase *tc = tcase_create("core");
@@ -364,6 +385,7 @@ static Suite *fwfiles_suite(void) {
         tcase_add_test(tc, test_lines_and_ports);
         tcase_add_test(tc, test_service_definitions);
         tcase_add_test(tc, test_policies_and_targets);
+        tcase_add_test(tc, test_include_fan_out);
         tcase_add_test(tc, test_hostile_xml);
         tcase_add_test(tc, test_hostile_sizes);
         tcase_add_loop_test(tc, test_ufw, 0, ELEMENTSOF(ufw));
