@@ -165,7 +165,7 @@ static char *delete_command(const Tuple *t) {
         if (simple_rule(t))
                 fprintf(f, " %s%s%s", t->dport, any_proto ? "" : "/", any_proto ? "" : t->proto);
         else {
-                if (!any_proto)
+                if (!any_proto && !t->dapp && !t->sapp) /* ufw takes no proto with an app */
                         fprintf(f, " proto %s", t->proto);
                 fprintf(f, " from %s", is_any_addr(t->src) ? "any" : t->src);
                 if (t->sapp)
@@ -209,9 +209,13 @@ static int add_rule_finding(const char *path, unsigned line, const Tuple *t, con
                 t->dapp ? " (application '" : "", t->dapp ?: "", t->dapp ? "')" : "",
                 is_any_addr(t->src) ? "" : " from ", is_any_addr(t->src) ? "" : t->src, what,
                 iface ? " on " : "", iface ?: "", del,
-                strcmp(t->proto, "any") != 0 ? "" : simple_rule(t) ? ", then '" : " and add it again with 'proto tcp'",
-                strcmp(t->proto, "any") != 0 ? "" : simple_rule(t) ? readd : "",
-                strcmp(t->proto, "any") != 0 ? "" : simple_rule(t) ? "' if clients need TCP" : " if clients need TCP",
+                /* an application's delete takes every port of its profile */
+                t->dapp || t->sapp ? ", which removes every port of the application, and allow the TCP ports "
+                                     "clients need by number with 'proto tcp'"
+                : strcmp(t->proto, "any") != 0 ? "" : simple_rule(t) ? ", then '" : " and add it again with 'proto tcp'",
+                t->dapp || t->sapp || strcmp(t->proto, "any") != 0 ? "" : simple_rule(t) ? readd : "",
+                t->dapp || t->sapp || strcmp(t->proto, "any") != 0 ? ""
+                : simple_rule(t) ? "' if clients need TCP" : " if clients need TCP",
                 enabled ? "" : "; ufw is not enabled (ENABLED=yes is not in /etc/ufw/ufw.conf), so it opens nothing ",
                 enabled ? "" : "until 'ufw enable'");
 }

@@ -265,6 +265,20 @@ else
         { grep -q '^### tuple ### allow tcp 11211 ' "$R/etc/ufw/user.rules" || fail "ufw's delete took the TCP rule too"; } &&
         { run check --root "$R"; expect_rc 0; } && { [ -z "$(fw_findings)" ] || fail "findings left after ufw's deletes"; } && ok
 
+        test_begin "ufw: application rules (an all-protocol profile, a UDP one from a network) are findings; ufw's own deletes clear them"
+        R=$(root debian-hardened)
+        ufw_root "$R" yes
+        printf '[Memcached]\ntitle=memcached\ndescription=memcached, every protocol\nports=11211\n\n[McMixed]\ntitle=mc\ndescription=UDP and TCP\nports=11211/udp|11300:11310/tcp\n' \
+                >"$R/etc/ufw/applications.d/memcached-test"
+        ufw_in "$R" allow Memcached >/dev/null && ufw_in "$R" allow from 10.0.0.0/8 to any app McMixed >/dev/null ||
+                fail "ufw could not write the rules"
+        run check --root "$R"
+        { expect_rc 1 && expect_findings medium 3 && expect_out "(application 'Memcached')" &&
+          expect_out "remove it with 'ufw delete allow from 10.0.0.0/8 to any app McMixed'"; } &&
+        run_fixes "$R" &&
+        { ! grep -q '^### tuple ###' "$R/etc/ufw/user.rules" "$R/etc/ufw/user6.rules" || fail "ufw's deletes left rules"; } &&
+        { run check --root "$R"; expect_rc 0; } && ok
+
         test_begin "ufw: a deny of UDP before the allow shadows it (ufw's first match)"
         R=$(root debian-hardened)
         ufw_root "$R" yes
