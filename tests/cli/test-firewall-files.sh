@@ -73,7 +73,7 @@ expect_findings() {
 hashes() { (cd "$1" && find etc/firewalld usr/lib/firewalld etc/ufw etc/memharden -type f 2>/dev/null | sort | xargs -r sha256sum); }
 
 # fixes: the fix commands the last run's findings name, one per line
-fixes() { fw_findings | grep -oE "remove it with '(firewall-cmd --permanent|ufw delete) [^']*'" | sed "s/^remove it with '//; s/'$//"; }
+fixes() { fw_findings | grep -oE "(remove it|set it back) with '(firewall-cmd --permanent|ufw delete) [^']*'" | sed -E "s/^(remove it|set it back) with '//; s/'$//"; }
 
 # run_fixes R: each fix with the real tool on R (firewall-cmd's as firewall-offline-cmd, which takes
 # --remove-service-from-zone for firewall-cmd's --zone=Z --remove-service; a rich rule as it lists it)
@@ -184,6 +184,19 @@ else
         run check --root "$R"
         { expect_rc 1 && expect_findings medium 1 && expect_out "/etc/firewalld/policies/tohost.xml:5: medium firewall-opens-udp: firewalld policy 'tohost'"; } &&
         { offline "$R" --policy=tohost --list-services | grep -qw memcache || fail "oracle: firewalld does not read the policy"; } &&
+        run_fixes "$R" && { run check --root "$R"; expect_rc 0; } && ok
+
+        test_begin "firewalld: target ACCEPT with an interface, and protocol udp; the fixes they name, run with firewall-offline-cmd, clear them"
+        R=$(fw_root)
+        zone "$R" internal '  <interface name="eth1"/>
+  <protocol value="udp"/>
+'
+        sed -i 's/^<zone>/<zone target="ACCEPT">/' "$R/etc/firewalld/zones/internal.xml"
+        run check --root "$R"
+        { expect_rc 1 && expect_findings medium 2 && expect_out "--zone=internal --set-target=default" &&
+          expect_out "--zone=internal --remove-protocol=udp"; } &&
+        { [ "$(offline "$R" --zone=internal --get-target)" = ACCEPT ] &&
+          offline "$R" --zone=internal --list-protocols | grep -qw udp || fail "oracle: firewalld does not read the zone so"; } &&
         run_fixes "$R" && { run check --root "$R"; expect_rc 0; } && ok
 
         test_begin "firewalld: a UDP port from the config's -p is judged too"
