@@ -26,6 +26,8 @@
  * rules accept (a drop in any nftables base chain is final). */
 #define MEMHARDEN_FIREWALL_NFT "/etc/memharden/firewall.nft"
 
+#define UFW_CONF "/etc/ufw/ufw.conf"
+
 /* More files than this in one firewalld directory is not a configuration. */
 #define DIR_ENTRIES_MAX 4096
 
@@ -177,10 +179,16 @@ static int judge_firewalld(const Walk *w, const char *sub, bool policy, const Fw
 static int judge_ufw(const Walk *w, const FwPorts *ports) {
         static const char *const files[] = { "/etc/ufw/user.rules", "/etc/ufw/user6.rules" };
         _cleanup_free_ char *conf = NULL;
+        bool enabled;
         size_t size;
         int r;
 
-        r = root_read_file(w->root, "/etc/ufw/ufw.conf", &conf, &size, NULL);
+        /* No ufw.conf: ufw's default, not enabled. One that cannot be read
+         * says nothing, so its rules are judged as enabled ones. */
+        r = root_read_file(w->root, UFW_CONF, &conf, &size, NULL);
+        enabled = r >= 0 ? fw_ufw_enabled(conf) : r != -ENOENT && r != -ENOTDIR;
+        if (enabled && r < 0)
+                r = read_foreign(w, UFW_CONF, false, &conf, &size);
         if (r == -ENOMEM)
                 return r;
         for (size_t i = 0; i < ELEMENTSOF(files); i++) {
@@ -188,7 +196,7 @@ static int judge_ufw(const Walk *w, const FwPorts *ports) {
 
                 r = read_foreign(w, files[i], true, &text, &size);
                 if (r >= 0 && text)
-                        r = fw_ufw_judge(files[i], text, ports, conf && fw_ufw_enabled(conf), w->out);
+                        r = fw_ufw_judge(files[i], text, ports, enabled, w->out);
                 if (r < 0)
                         return r;
         }
@@ -254,7 +262,9 @@ static int add_to_report(const FwFindings *found, bool managed, Report *report) 
                         return -ENOMEM;
                 if (x->kind == FW_UNREADABLE)
                         r = policy_add_finding(&f->policy, "firewall-unreadable", SEVERITY_INFO, x->line,
-                                               "%s; its rules were not judged", x->message);
+                                               "%s; %s", x->message,
+                                               strcmp(x->path, UFW_CONF) == 0 ? "ufw's rules are judged as if it were enabled"
+                                                                              : "its rules were not judged");
                 else if (managed)
                         r = policy_add_finding(&f->policy, "firewall-opens-udp", SEVERITY_INFO, x->line,
                                                "%s; memharden's nftables table (" MEMHARDEN_FIREWALL_NFT

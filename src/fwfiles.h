@@ -15,6 +15,11 @@
  * with fw_findings_done(). Functions return 0 or a negative errno (-ENOMEM
  * only: what a file holds never fails them, a file that does not parse is a
  * finding of kind FW_UNREADABLE).
+ *
+ * firewalld's rules count whether or not its service is enabled (that is
+ * the init system's, not in its files); ufw's only with ENABLED=yes in
+ * ufw.conf, and as info otherwise. Where memcached is not installed, check
+ * judges nothing, these files included.
  */
 
 #include <stdbool.h>

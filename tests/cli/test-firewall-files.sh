@@ -308,6 +308,17 @@ else
           [ "$(jq '[.findings[] | select(.id == "firewall-opens-udp" and .severity == "info")] | length' <<<"$OUT")" = 2 ] &&
           jq -r '.findings[].message' <<<"$OUT" | grep -q "ufw is not enabled" || fail "disabled ufw's rules not info"; } && ok
 
+        test_begin "ufw: a ufw.conf that cannot be read is a finding, and the rules count as enabled ones"
+        R=$(root debian-hardened)
+        ufw_root "$R" no
+        ufw_in "$R" allow 11211 >/dev/null || fail "ufw could not write the rule"
+        rm "$R/etc/ufw/ufw.conf"
+        ln -s "$TMP/outside/ufw.conf" "$R/etc/ufw/ufw.conf" # an absolute link: the root's own /tmp, not there
+        mkdir -p "$R$TMP/outside/ufw.conf"                 # ... made a directory
+        run check --root "$R"
+        { expect_rc 1 && expect_findings medium 2 &&
+          expect_out "/etc/ufw/ufw.conf: info firewall-unreadable: could not be read: Is a directory; ufw's rules are judged as if it were enabled"; } && ok
+
         test_begin "ufw: apply leaves the rule files byte for byte"
         R=$(root debian-exposed)
         ufw_root "$R" yes
