@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <string.h>
 
 #include "cli.h"
 #include "config.h"
+#include "fwfiles.h"
 #include "live.h"
 #include "plan.h"
 
@@ -24,6 +26,13 @@ int cmd_check(const Context *c) {
         r = live_check(p, c->root, &report, &e);
         if (r < 0)
                 return command_fail(c, &report, EXIT_RUNTIME, r, &e);
+        /* Other tools' firewall files, after the live check: they are no
+         * daemon's. Only running out of memory fails here. */
+        r = fwfiles_check(c->root, config, &report);
+        if (r < 0) {
+                (void) error_set(&e, r, "read the firewall files of", c->root, 0, NULL, "%s", strerror(-r));
+                return command_fail(c, &report, EXIT_RUNTIME, r, &e);
+        }
 
         report.changed = false; /* check never writes; "compliant" says what apply would do */
         for (size_t i = 0; i < report.n_files; i++)

@@ -43,15 +43,18 @@ void report_done(Report *r) {
 /* One line per finding, file:line first like a compiler's, so editors can
  * jump to it: on OUT for check, on ERR otherwise. Returns how many are above
  * SEVERITY_INFO, printed or not. */
-static size_t print_findings(const Report *r, FILE *out, FILE *err, bool quiet) {
+static size_t print_findings(const Report *r, FILE *out, FILE *err, bool quiet, size_t *ret_foreign) {
         FILE *to = strcmp(r->command, "check") == 0 ? out : err;
         size_t findings = 0;
+
+        *ret_foreign = 0;
 
         for (size_t i = 0; i < r->n_files; i++) {
                 const FileResult *f = &r->files[i];
                 for (size_t k = 0; k < f->policy.n_findings; k++) {
                         const Finding *x = &f->policy.findings[k];
                         findings += x->severity > SEVERITY_INFO;
+                        *ret_foreign += x->severity > SEVERITY_INFO && f->foreign;
                         if (quiet && (x->severity == SEVERITY_INFO || to == err))
                                 continue;
                         if (x->line)
@@ -68,7 +71,7 @@ static size_t print_findings(const Report *r, FILE *out, FILE *err, bool quiet) 
 #define NOT_INSTALLED "memcached is not installed; nothing to check"
 
 /* check: the live daemon, then the verdict. */
-static void print_check(const Report *r, FILE *out, bool quiet, size_t findings) {
+static void print_check(const Report *r, FILE *out, bool quiet, size_t findings, size_t foreign) {
         if (quiet)
                 return;
         if (r->not_installed) {
@@ -78,8 +81,12 @@ static void print_check(const Report *r, FILE *out, bool quiet, size_t findings)
         for (size_t i = 0; i < r->n_files; i++)
                 if (r->files[i].has_service)
                         service_report_print(out, &r->files[i].service);
-        fprintf(out, r->compliant ? "compliant\n" : "not compliant: %zu finding%s; run 'memharden apply --dry-run' to see the fix\n",
-                findings, findings == 1 ? "" : "s");
+        if (!r->compliant && findings == foreign) /* apply edits none of those files */
+                fprintf(out, "not compliant: %zu finding%s in other tools' firewall files, which memharden does "
+                             "not edit; each says its fix\n", findings, findings == 1 ? "" : "s");
+        else
+                fprintf(out, r->compliant ? "compliant\n" : "not compliant: %zu finding%s; run 'memharden apply --dry-run' to see the fix\n",
+                        findings, findings == 1 ? "" : "s");
 }
 
 /* apply, rollback: the diff on stdout (a patch for `patch -p1`), the rest on stderr. */
@@ -139,13 +146,14 @@ static void print_firewall(const FirewallResult *f, FILE *out, FILE *err, bool q
 void report_print_text(const Report *r, FILE *out, FILE *err, bool quiet) {
         /* The firewall command judges no file: what it found in the
          * config is check's and apply's to say. */
-        size_t findings = strcmp(r->command, "firewall") == 0 ? 0 : print_findings(r, out, err, quiet);
+        size_t foreign = 0,
+               findings = strcmp(r->command, "firewall") == 0 ? 0 : print_findings(r, out, err, quiet, &foreign);
 
         if (strcmp(r->command, "probe") == 0) {
                 for (size_t i = 0; !quiet && i < r->n_probes; i++)
                         probe_result_print(out, &r->probes[i]);
         } else if (strcmp(r->command, "check") == 0)
-                print_check(r, out, quiet, findings);
+                print_check(r, out, quiet, findings, foreign);
         else if (strcmp(r->command, "firewall") != 0)
                 print_changes(r, out, err, quiet);
         print_firewall(&r->firewall, out, err, quiet);
@@ -233,7 +241,8 @@ static int add_files_json(const Report *r, json_object *files, json_object *find
 
         for (size_t i = 0; i < r->n_files; i++) {
                 const FileResult *f = &r->files[i];
-                json_object_array_add(files, file_json(f));
+                if (!f->foreign) /* "files" are memharden's; another tool's has its findings only */
+                        json_object_array_add(files, file_json(f));
                 k = add_findings_json(findings, f);
                 if (k < 0)
                         return k;

@@ -22,6 +22,8 @@ typedef struct FileResult {
         char **exec_argv;    /* a unit's ExecStart= as its files say systemd should hold it, or NULL */
         bool unit_file;      /* a unit file or drop-in: systemd reloads before the restart */
         bool created;        /* a new file (memharden's drop-in) */
+        bool foreign;        /* another tool's file check read (fwfiles.h): findings only, never
+                              * written, backed up or listed among "files" */
         bool changed;        /* written, or (check, dry run) would be */
         char *backup;        /* the backup copy, inside the root */
         char *diff;          /* unified diff, "" when unchanged */
