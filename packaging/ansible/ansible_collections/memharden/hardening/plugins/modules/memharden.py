@@ -202,8 +202,12 @@ rolled_back:
   description: True when the restart or the live check failed and memharden put the old configuration back (exit status 4).
   returned: always
   type: bool
-rc:
-  description: memharden's exit status.
+exit_status:
+  description:
+    - memharden's exit status (0 ok, 1 not compliant, 3 input error, 4 rolled back, 5 runtime error).
+    - Not named C(rc), because Ansible fails every task whose C(rc) is not 0,
+      and exit status 1 of I(state=checked) with I(fail_on_findings=false) is
+      a success.
   returned: always
   type: int
 cmd:
@@ -238,7 +242,7 @@ def find_binary(module):
         module.fail_json(msg="memharden not found: binary=%s is not an executable on this host; "
                              "install memharden (the role memharden.hardening.memharden does) "
                              "or set the binary parameter to its path" % binary,
-                         rc=None, changed=False)
+                         changed=False)
     return path
 
 
@@ -277,9 +281,9 @@ def run_json(module, cmd):
     except ValueError:
         module.fail_json(msg="memharden printed no JSON document (exit status %d): %s"
                              % (rc, (err or out).strip()),
-                         rc=rc, cmd=cmd, stdout=out, stderr=err, changed=False)
+                         exit_status=rc, cmd=cmd, stdout=out, stderr=err, changed=False)
     if not isinstance(doc, dict):
-        module.fail_json(msg="memharden's JSON is not an object", rc=rc, cmd=cmd, stdout=out, changed=False)
+        module.fail_json(msg="memharden's JSON is not an object", exit_status=rc, cmd=cmd, stdout=out, changed=False)
     return rc, doc, err
 
 
@@ -292,7 +296,7 @@ def predict_rollback(module, path):
     rc, doc, err = run_json(module, cmd)
     if rc != EXIT_OK:
         msg = (doc.get('error') or {}).get('message') or err.strip()
-        module.fail_json(msg=msg, rc=rc, cmd=cmd, changed=False)
+        module.fail_json(msg=msg, exit_status=rc, cmd=cmd, changed=False)
     wanted = module.params['backup']
     complete = [b for b in doc.get('backups') or [] if b.get('status') == 'complete']
     chosen = None
@@ -300,12 +304,12 @@ def predict_rollback(module, path):
         chosen = next((b for b in doc.get('backups') or [] if b.get('id') == wanted), None)
         if chosen is None:
             module.fail_json(msg="cannot find backup '%s'; list backups with 'memharden backups'" % wanted,
-                             rc=3, cmd=cmd, changed=False)
+                             exit_status=3, cmd=cmd, changed=False)
     elif complete:
         chosen = max(complete, key=lambda b: b.get('id') or '')
     if chosen is None:
-        module.fail_json(msg="no complete backup to restore", rc=3, cmd=cmd, changed=False)
-    module.exit_json(changed=True, rc=rc, cmd=cmd, backup=chosen.get('id'), files=chosen.get('files') or [],
+        module.fail_json(msg="no complete backup to restore", exit_status=3, cmd=cmd, changed=False)
+    module.exit_json(changed=True, exit_status=rc, cmd=cmd, backup=chosen.get('id'), files=chosen.get('files') or [],
                      findings=[], service=None, services=[], rolled_back=False, undo_backup=None,
                      msg="would restore backup %s" % chosen.get('id'))
 
@@ -334,7 +338,7 @@ def main():
     cmd = build_command(module, path)
     rc, doc, err = run_json(module, cmd)
 
-    result = dict(rc=rc, cmd=cmd, changed=bool(doc.get('changed')) and state != 'checked')
+    result = dict(exit_status=rc, cmd=cmd, changed=bool(doc.get('changed')) and state != 'checked')
     for key in PASSED:
         result[key] = doc.get(key)
     result['rolled_back'] = bool(result['rolled_back'])
