@@ -14,11 +14,12 @@
 
 FLEET_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 FLEET_DIR=$IT_DIR
-declare -A HOST_ROOT=() HOST_PID=() HOST_KIND=()
+declare -A HOST_ROOT=() HOST_PID=() HOST_KIND=() HOST_FAMILY=()
 HOSTS=()
 
 # fleet_overlay NAME KIND: a fresh overlay for host NAME (KIND: systemd or
 # sysv), with memharden and the probes at $T as the service tests have them.
+# Leaves IT_DIR and ROOTFS on the host, for lib.sh's write_* functions.
 fleet_overlay() {
         local name=$1
         IT_DIR=$FLEET_DIR/$name
@@ -112,7 +113,8 @@ fleet_inventory() {
         {
                 echo "[fleet]"
                 for name in "${HOSTS[@]}"; do
-                        echo "$name ansible_nsenter_pid=${HOST_PID[$name]} kind=${HOST_KIND[$name]}"
+                        echo "$name ansible_nsenter_pid=${HOST_PID[$name]} kind=${HOST_KIND[$name]}" \
+                                "kind_family=${HOST_FAMILY[$name]:-debian}"
                 done
                 echo
                 echo "[fleet:vars]"

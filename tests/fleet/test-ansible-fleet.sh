@@ -31,6 +31,7 @@ for name in deb rhel sysv broken; do
         fleet_overlay "$name" "$kind"
         if [ "$name" = rhel ]; then
                 write_rhel_shape
+                HOST_FAMILY[rhel]=rhel
                 cp "$IT_DIR/exposed.sysconfig" "$IT_DIR/exposed"
         else
                 write_exposed_debian_conf
