@@ -72,6 +72,55 @@ EOF
         cp "$ROOTFS/etc/memcached.conf" "$IT_DIR/exposed.conf"
 }
 
+# A RHEL-shaped system: Rocky 9's os-release, /etc/sysconfig/memcached
+# exposed (OPTIONS="-l 0.0.0.0 -U 11211", kept in IT_DIR/exposed.sysconfig)
+# and RHEL's memcached.service with EnvironmentFile= and $OPTIONS.
+write_rhel_shape() {
+        cat >"$ROOTFS/etc/os-release" <<'EOF2'
+NAME="Rocky Linux"
+VERSION="9.3 (Blue Onyx)"
+ID="rocky"
+ID_LIKE="rhel centos fedora"
+VERSION_ID="9.3"
+PLATFORM_ID="platform:el9"
+PRETTY_NAME="Rocky Linux 9.3 (Blue Onyx)"
+EOF2
+        mkdir -p "$ROOTFS/etc/sysconfig"
+        cat >"$ROOTFS/etc/sysconfig/memcached" <<'EOF2'
+PORT="11211"
+USER="memcache"
+MAXCONN="1024"
+CACHESIZE="64"
+OPTIONS="-l 0.0.0.0 -U 11211"
+EOF2
+        cp "$ROOTFS/etc/sysconfig/memcached" "$IT_DIR/exposed.sysconfig"
+        # As RHEL ships it (without its sandboxing lines, which change nothing here).
+        cat >"$ROOTFS/etc/systemd/system/memcached.service" <<'EOF2'
+[Unit]
+Description=memcached daemon
+Before=httpd.service
+After=network.target
+
+[Service]
+EnvironmentFile=/etc/sysconfig/memcached
+ExecStart=/usr/bin/memcached -p ${PORT} -u ${USER} -m ${CACHESIZE} -c ${MAXCONN} $OPTIONS
+
+[Install]
+WantedBy=multi-user.target
+EOF2
+}
+
+# A drop-in that makes memcached.service refuse to start once the config
+# has -U 0: the restart after a hardening fails, as a broken host's would.
+write_fail_when_hardened_dropin() {
+        mkdir -p "$ROOTFS/etc/systemd/system/memcached.service.d"
+        cat >"$ROOTFS/etc/systemd/system/memcached.service.d/fail-when-hardened.conf" <<'UNIT'
+# Test only: refuse to start once UDP is turned off in the config.
+[Service]
+ExecStartPre=/bin/sh -c "! grep -Eq -- '^-U[[:space:]]*0' /etc/memcached.conf"
+UNIT
+}
+
 # Number of entries in a directory, 0 when it does not exist.
 count_entries() {
         if [ -d "$1" ]; then

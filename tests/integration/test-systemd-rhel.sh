@@ -6,38 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 overlay_up
-cat >"$ROOTFS/etc/os-release" <<'EOF2'
-NAME="Rocky Linux"
-VERSION="9.3 (Blue Onyx)"
-ID="rocky"
-ID_LIKE="rhel centos fedora"
-VERSION_ID="9.3"
-PLATFORM_ID="platform:el9"
-PRETTY_NAME="Rocky Linux 9.3 (Blue Onyx)"
-EOF2
-mkdir -p "$ROOTFS/etc/sysconfig"
-cat >"$ROOTFS/etc/sysconfig/memcached" <<'EOF2'
-PORT="11211"
-USER="memcache"
-MAXCONN="1024"
-CACHESIZE="64"
-OPTIONS="-l 0.0.0.0 -U 11211"
-EOF2
-cp "$ROOTFS/etc/sysconfig/memcached" "$IT_DIR/exposed.sysconfig"
-# As RHEL ships it (without its sandboxing lines, which change nothing here).
-cat >"$ROOTFS/etc/systemd/system/memcached.service" <<'EOF2'
-[Unit]
-Description=memcached daemon
-Before=httpd.service
-After=network.target
-
-[Service]
-EnvironmentFile=/etc/sysconfig/memcached
-ExecStart=/usr/bin/memcached -p ${PORT} -u ${USER} -m ${CACHESIZE} -c ${MAXCONN} $OPTIONS
-
-[Install]
-WantedBy=multi-user.target
-EOF2
+write_rhel_shape
 machine_boot
 
 step "scenario 3: RHEL-shaped memcached.service exposed (OPTIONS=\"-l 0.0.0.0 -U $PORT\")"

@@ -78,12 +78,7 @@ echo "RESULT systemd: stopped memcached.service stayed $state; config hardened f
 
 step "scenario 4: the restart fails on the hardened config -> rollback, exit 4"
 cp "$IT_DIR/exposed.conf" "$ROOTFS/etc/memcached.conf"
-mkdir -p "$ROOTFS/etc/systemd/system/memcached.service.d"
-cat >"$ROOTFS/etc/systemd/system/memcached.service.d/fail-when-hardened.conf" <<'UNIT'
-# Test only: refuse to start once UDP is turned off in the config.
-[Service]
-ExecStartPre=/bin/sh -c "! grep -Eq -- '^-U[[:space:]]*0' /etc/memcached.conf"
-UNIT
+write_fail_when_hardened_dropin
 in_machine systemctl daemon-reload
 in_machine systemctl start memcached.service
 machine_wait_tcp
