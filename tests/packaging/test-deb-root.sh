@@ -22,12 +22,12 @@ deb=$PKG_OUT/deb/memharden_${VERSION}_$arch.deb
 # ---- the root, from the cache or made now ----
 step "a Debian 12 minbase root"
 # The packages the steps install, downloaded into the root's apt cache:
-# memharden's dependencies (from the .deb), memcached, and dnf with its
-# plugins.
+# memharden's dependencies (from the .deb), memcached, dnf with its
+# plugins, and python3-apt for Ansible's apt module.
 deps=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/[(|].*//; s/[[:space:]]//g' | grep . | sort -u)
 mm_args=(--variant=minbase --include=man-db --skip=cleanup/apt
         --customize-hook='printf "#!/bin/sh\nexit 101\n" >"$1/usr/sbin/policy-rc.d"; chmod 755 "$1/usr/sbin/policy-rc.d"'
-        --customize-hook="chroot \"\$1\" apt-get install --download-only -y --no-install-recommends memcached dnf dnf-plugins-core $(echo $deps)"
+        --customize-hook="chroot \"\$1\" apt-get install --download-only -y --no-install-recommends memcached dnf dnf-plugins-core python3-apt $(echo $deps)"
         bookworm)
 cache_dir=${MEMHARDEN_TEST_CACHE:-/var/cache/memharden-tests}
 key=$(printf '%s\n' "${mm_args[@]}" | sha256sum | cut -c1-16)
@@ -222,5 +222,42 @@ echo "dpkg: $(in_root dpkg-query -W -f='${db:Status-Abbrev}' memharden 2>&1 || t
 [ "$(ls "$R/var/backups/memharden")" = "$backups" ] || fail "the backups did not survive: $(ls "$R/var/backups/memharden")"
 ! grep -q memharden "$R/var/lib/dpkg/triggers/File" || fail "dpkg still lists memharden's trigger interests"
 echo "memharden's own paths: $(comm -23 "$TMP/added" "$TMP/owned" | wc -l); none is left; its backups are: $backups"
+
+# ---- the Ansible role, where memharden is missing ----
+step "the Ansible role installs the .deb where memharden is missing, once"
+if ! command -v ansible-playbook >/dev/null; then
+        echo "skip: the role's install from a .deb: ansible is not installed"
+else
+        run apt-get install -y --no-install-recommends python3-apt
+        [ $RC = 0 ] || { show; fail "apt-get install python3-apt failed"; }
+        cat >"$TMP/role.yml" <<EOF
+- hosts: all
+  gather_facts: false
+  roles:
+    - role: memharden.hardening.memharden
+      vars:
+        memharden_package_file: $deb
+        memharden_state: checked
+EOF
+        # The chroot connection: the root has no init, and nothing here needs
+        # its namespaces (the module only checks; memcached is gone).
+        play() {
+                RC=0
+                OUT=$(ANSIBLE_COLLECTIONS_PATH="$SRCDIR/packaging/ansible" ANSIBLE_HOME="$TMP/ansible" \
+                        ANSIBLE_LOCAL_TEMP="$TMP/ansible/tmp" ANSIBLE_PYTHON_INTERPRETER=/usr/bin/python3 \
+                        ANSIBLE_NOCOLOR=1 timeout 300 ansible-playbook -i "$R," -c community.general.chroot \
+                        "$TMP/role.yml" 2>&1) || RC=$?
+        }
+        play
+        show
+        [ $RC = 0 ] || fail "the role failed: exit $RC"
+        grep -A1 'Install the package file (apt)' <<<"$OUT" | grep -q '^changed:' || fail "the role did not install the .deb"
+        [ "$(in_root dpkg-query -W -f='${db:Status-Abbrev}' memharden)" = "ii " ] || fail "memharden is not installed by the role"
+        grep -A1 'Harden memcached' <<<"$OUT" | grep -q '^ok:' || fail "the module did not run after the install"
+        play
+        [ $RC = 0 ] && grep -A1 'Install the package file (apt)' <<<"$OUT" | grep -q '^skipping:' ||
+                { show; fail "the second run installed again: exit $RC"; }
+        echo "the role installed $(basename "$deb") once; the second run skipped the install"
+fi
 step_end
 echo "1 passed, 0 failed"
