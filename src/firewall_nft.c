@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "array.h"
 #include "cleanup.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct nft_ctx *, nft_ctx_free);
@@ -154,7 +155,7 @@ static unsigned prefix_of(const unsigned char *mask, size_t len) {
 }
 
 int firewall_host_addresses(FirewallNet **ret, size_t *ret_n) {
-        struct ifaddrs *list = NULL;
+        _cleanup_(freeifaddrsp) struct ifaddrs *list = NULL;
         _cleanup_free_ FirewallNet *v = NULL;
         size_t n = 0, cap = 0;
 
@@ -174,17 +175,10 @@ int firewall_host_addresses(FirewallNet **ret, size_t *ret_n) {
                         memcpy(net.addr, &((const struct sockaddr_in6 *) a)->sin6_addr, 16);
                         net.prefix = prefix_of((const unsigned char *) &((const struct sockaddr_in6 *) m)->sin6_addr, 16);
                 }
-                if (n == cap) {
-                        FirewallNet *w = realloc(v, (cap = cap ? cap * 2 : 8) * sizeof *w);
-                        if (!w) {
-                                freeifaddrs(list);
-                                return -ENOMEM;
-                        }
-                        v = w;
-                }
+                if (!GREEDY_REALLOC(v, cap, n + 1))
+                        return -ENOMEM;
                 v[n++] = net;
         }
-        freeifaddrs(list);
         *ret = TAKE_PTR(v);
         *ret_n = n;
         return 0;

@@ -61,18 +61,25 @@ int probe_target_parse(const char *s, int default_port, ProbeTarget *t) {
         return 0;
 }
 
-void probe_target_format(const ProbeTarget *t, char *buf, size_t size) {
-        char a[INET6_ADDRSTRLEN] = "?";
-
+void probe_target_address(const ProbeTarget *t, char *addr, size_t size, unsigned *port) {
+        snprintf(addr, size, "?");
         if (t->addr.ss_family == AF_INET) {
                 const struct sockaddr_in *s = (const struct sockaddr_in *) &t->addr;
-                inet_ntop(AF_INET, &s->sin_addr, a, sizeof a);
-                snprintf(buf, size, "%s:%u", a, ntohs(s->sin_port));
+                inet_ntop(AF_INET, &s->sin_addr, addr, (socklen_t) size);
+                *port = ntohs(s->sin_port);
         } else {
                 const struct sockaddr_in6 *s = (const struct sockaddr_in6 *) &t->addr;
-                inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof a);
-                snprintf(buf, size, "[%s]:%u", a, ntohs(s->sin6_port));
+                inet_ntop(AF_INET6, &s->sin6_addr, addr, (socklen_t) size);
+                *port = ntohs(s->sin6_port);
         }
+}
+
+void probe_target_format(const ProbeTarget *t, char *buf, size_t size) {
+        char a[INET6_ADDRSTRLEN];
+        unsigned port = 0;
+
+        probe_target_address(t, a, sizeof a, &port);
+        snprintf(buf, size, t->addr.ss_family == AF_INET ? "%s:%u" : "[%s]:%u", a, port);
 }
 
 static bool same_address(const struct sockaddr *a, const struct sockaddr_storage *b) {
@@ -83,11 +90,6 @@ static bool same_address(const struct sockaddr *a, const struct sockaddr_storage
                        ((const struct sockaddr_in *) b)->sin_addr.s_addr;
         return memcmp(&((const struct sockaddr_in6 *) a)->sin6_addr, &((const struct sockaddr_in6 *) b)->sin6_addr,
                       sizeof(struct in6_addr)) == 0;
-}
-
-static void freeifaddrsp(struct ifaddrs **p) {
-        if (*p)
-                freeifaddrs(*p);
 }
 
 int probe_is_local(const ProbeTarget *t, bool *ret) {

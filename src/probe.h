@@ -38,6 +38,9 @@ typedef struct ProbeResult {
  * without one). -EINVAL for anything else, host names included. */
 int probe_target_parse(const char *s, int default_port, ProbeTarget *t);
 
+/* T's address (without brackets) into ADDR and its port into *PORT. */
+void probe_target_address(const ProbeTarget *t, char *addr, size_t size, unsigned *port);
+
 /* T's address and port as "127.0.0.1:11211" / "[::1]:11211" into BUF. */
 void probe_target_format(const ProbeTarget *t, char *buf, size_t size);
 

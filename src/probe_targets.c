@@ -52,11 +52,6 @@ static void add_port(Targets *t, int port) {
                 t->ports[t->n_ports++] = port;
 }
 
-static void freeifaddrsp(struct ifaddrs **p) {
-        if (*p)
-                freeifaddrs(*p);
-}
-
 /* A wildcard listens on every address of FAMILY (AF_UNSPEC: both): each
  * interface's, at PORT. */
 static int add_every_address(Targets *t, int family, int port) {

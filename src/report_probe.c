@@ -8,18 +8,6 @@
 
 #include "json-util.h"
 
-static void address_port(const ProbeTarget *t, char *addr, size_t size, unsigned *port) {
-        if (t->addr.ss_family == AF_INET) {
-                const struct sockaddr_in *s = (const struct sockaddr_in *) &t->addr;
-                inet_ntop(AF_INET, &s->sin_addr, addr, (socklen_t) size);
-                *port = ntohs(s->sin_port);
-        } else {
-                const struct sockaddr_in6 *s = (const struct sockaddr_in6 *) &t->addr;
-                inet_ntop(AF_INET6, &s->sin6_addr, addr, (socklen_t) size);
-                *port = ntohs(s->sin6_port);
-        }
-}
-
 json_object *probe_result_to_json(const ProbeResult *r) {
         json_object *o = json_object_new_object();
         char addr[INET6_ADDRSTRLEN] = "";
@@ -27,7 +15,7 @@ json_object *probe_result_to_json(const ProbeResult *r) {
 
         if (!o)
                 return NULL;
-        address_port(&r->target, addr, sizeof addr, &port);
+        probe_target_address(&r->target, addr, sizeof addr, &port);
         json_object_object_add(o, "address", json_object_new_string(addr));
         json_object_object_add(o, "port", json_object_new_int((int) port));
         json_object_object_add(o, "request_bytes", json_object_new_int(PROBE_REQUEST_BYTES));
